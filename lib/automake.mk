@@ -1,0 +1,25 @@
+# lib/: the shared runtime, one convenience library every program links.
+noinst_LTLIBRARIES += lib/libvswitch-lite.la
+lib_libvswitch_lite_la_SOURCES = \
+	lib/compiler.h \
+	lib/command-line.c lib/command-line.h \
+	lib/coverage.c lib/coverage.h \
+	lib/daemon.c lib/daemon.h \
+	lib/dirs.c lib/dirs.h \
+	lib/dynamic-string.c lib/dynamic-string.h \
+	lib/fatal-signal.c lib/fatal-signal.h \
+	lib/hash.c lib/hash.h \
+	lib/hmap.c lib/hmap.h \
+	lib/jsonrpc.c lib/jsonrpc.h \
+	lib/list.h \
+	lib/memory.c lib/memory.h \
+	lib/poll-loop.c lib/poll-loop.h \
+	lib/shash.c lib/shash.h \
+	lib/socket-util.c lib/socket-util.h \
+	lib/stream.c lib/stream.h lib/stream-provider.h \
+	lib/stream-fd.c \
+	lib/stream-unix.c \
+	lib/timeval.c lib/timeval.h \
+	lib/unixctl.c lib/unixctl.h \
+	lib/util.c lib/util.h \
+	lib/vlog.c lib/vlog.h

@@ -1,0 +1,56 @@
+# Autotest suite: tests/testsuite.at includes one .at file per area.
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/vs-macros.at \
+	tests/containers.at \
+	tests/reactor.at \
+	tests/timeval.at \
+	tests/vlog.at \
+	tests/daemon.at \
+	tests/unixctl.at \
+	tests/interop-ovs.at
+TESTSUITE = $(srcdir)/tests/testsuite
+EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/package.m4 \
+	tests/atlocal.in tests/ovs-sandbox.sh
+DISTCLEANFILES += tests/atconfig tests/atlocal
+
+check_PROGRAMS += tests/test-containers tests/test-poll-loop \
+	tests/test-vlog tests/test-unixctl
+tests_test_containers_SOURCES = tests/test-containers.c
+tests_test_containers_LDADD = $(VS_LIBS)
+tests_test_poll_loop_SOURCES = tests/test-poll-loop.c
+tests_test_poll_loop_LDADD = $(VS_LIBS)
+tests_test_vlog_SOURCES = tests/test-vlog.c
+tests_test_vlog_LDADD = $(VS_LIBS)
+tests_test_unixctl_SOURCES = tests/test-unixctl.c
+tests_test_unixctl_LDADD = $(VS_LIBS)
+
+AUTOTEST_PATH = utilities:vswitchd:ovsdb-lite:tests
+
+$(srcdir)/tests/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN):;{ \
+	  echo '# Signature of the current package.' && \
+	  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])' && \
+	  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])' && \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} >'$(srcdir)/tests/package.m4'
+
+AUTOM4TE = autom4te
+AUTOTEST = $(AUTOM4TE) -l autotest
+$(TESTSUITE): $(TESTSUITE_AT) $(srcdir)/tests/package.m4
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)/tests' -o $@.tmp $@.at && \
+	  mv $@.tmp $@
+
+check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS) \
+		$(bin_PROGRAMS) $(sbin_PROGRAMS)
+	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+	  $(TESTSUITEFLAGS)
+
+tests/atconfig: config.status
+	$(AM_V_GEN)$(SHELL) ./config.status tests/atconfig
+
+clean-local:
+	test ! -f '$(TESTSUITE)' || \
+	  $(SHELL) '$(TESTSUITE)' -C tests --clean || :

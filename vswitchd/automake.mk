@@ -1,0 +1,5 @@
+sbin_PROGRAMS += vswitchd/vswitchd
+vswitchd_vswitchd_SOURCES = vswitchd/vswitchd.c
+vswitchd_vswitchd_LDADD = $(VS_LIBS)
+man_MANS += vswitchd/vswitchd.8
+EXTRA_DIST += vswitchd/vswitchd.8
