@@ -52,7 +52,7 @@ struct poll_loop {
     struct poll_loop_stats stats;
 };
 
-static struct poll_loop *loop_;
+static struct poll_loop *the_loop;
 
 static void
 libevent_log_cb(int severity, const char *msg)
@@ -67,16 +67,17 @@ libevent_log_cb(int severity, const char *msg)
 }
 
 static void
-timer_cb(evutil_socket_t fd VS_UNUSED, short int what VS_UNUSED, void *loop_)
+timer_cb(evutil_socket_t fd VS_UNUSED, short int what VS_UNUSED,
+         void *loop_arg)
 {
-    struct poll_loop *loop = loop_;
+    struct poll_loop *loop = loop_arg;
     loop->timer_fired = true;
 }
 
 static struct poll_loop *
 poll_loop(void)
 {
-    if (!loop_) {
+    if (!the_loop) {
         struct event_config *cfg = event_config_new();
         struct poll_loop *loop = xzalloc(sizeof *loop);
 
@@ -92,9 +93,9 @@ poll_loop(void)
         loop->timer = evtimer_new(loop->base, timer_cb, loop);
         hmap_init(&loop->fds);
         loop->timeout_when = LLONG_MAX;
-        loop_ = loop;
+        the_loop = loop;
     }
-    return loop_;
+    return the_loop;
 }
 
 static struct poll_fd *
@@ -197,10 +198,10 @@ free_poll_fd(struct poll_loop *loop, struct poll_fd *pfd)
 void
 poll_fd_forget(int fd)
 {
-    if (loop_) {
-        struct poll_fd *pfd = find_poll_fd(loop_, fd);
+    if (the_loop) {
+        struct poll_fd *pfd = find_poll_fd(the_loop, fd);
         if (pfd) {
-            free_poll_fd(loop_, pfd);
+            free_poll_fd(the_loop, pfd);
         }
     }
 }

@@ -10,8 +10,10 @@
  * BIND_PATH is nonnull, binds it there (unlinking a stale socket first; the
  * path is registered with fatal-signal for unlinking).  If CONNECT_PATH is
  * nonnull, starts connecting to it.  Paths longer than sun_path are
- * reached through /proc/self/fd.  Returns the fd or a negative errno; EAGAIN
- * or EINPROGRESS from connect() are not errors (the caller polls). */
+ * reached through /proc/self/fd.  Returns the fd or a negative errno;
+ * EINPROGRESS from connect() is not an error (the caller polls).  (For
+ * AF_UNIX, EAGAIN from connect() means the listener's backlog is full and
+ * nothing is in progress, so it is returned as -EAGAIN, as in OVS.) */
 int make_unix_socket(int style, bool nonblock, const char *bind_path,
                      const char *connect_path);
 

@@ -8,14 +8,19 @@ TESTSUITE_AT = \
 	tests/vlog.at \
 	tests/daemon.at \
 	tests/unixctl.at \
-	tests/interop-ovs.at
+	tests/interop-ovs.at \
+	tests/reconnect.at \
+	tests/netlink.at \
+	tests/root-ns.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/package.m4 \
-	tests/atlocal.in tests/ovs-sandbox.sh
+	tests/atlocal.in tests/ovs-sandbox.sh \
+	tests/test-reconnect.py
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 check_PROGRAMS += tests/test-containers tests/test-poll-loop \
-	tests/test-vlog tests/test-unixctl
+	tests/test-vlog tests/test-unixctl tests/test-reconnect \
+	tests/test-netlink
 tests_test_containers_SOURCES = tests/test-containers.c
 tests_test_containers_LDADD = $(VS_LIBS)
 tests_test_poll_loop_SOURCES = tests/test-poll-loop.c
@@ -40,7 +45,7 @@ $(srcdir)/tests/package.m4: $(top_srcdir)/configure.ac
 AUTOM4TE = autom4te
 AUTOTEST = $(AUTOM4TE) -l autotest
 $(TESTSUITE): $(TESTSUITE_AT) $(srcdir)/tests/package.m4
-	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)/tests' -o $@.tmp $@.at && \
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -I '$(srcdir)/tests' -o $@.tmp $@.at && \
 	  mv $@.tmp $@
 
 check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS) \
@@ -54,3 +59,7 @@ tests/atconfig: config.status
 clean-local:
 	test ! -f '$(TESTSUITE)' || \
 	  $(SHELL) '$(TESTSUITE)' -C tests --clean || :
+tests_test_reconnect_SOURCES = tests/test-reconnect.c
+tests_test_reconnect_LDADD = $(VS_LIBS)
+tests_test_netlink_SOURCES = tests/test-netlink.c
+tests_test_netlink_LDADD = $(VS_LIBS)
