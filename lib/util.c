@@ -143,6 +143,18 @@ format_message(int err_no, const char *format, va_list args)
     return ds_steal_cstr(&ds);
 }
 
+static void VS_PRINTF_FORMAT(1, 2)
+log_to_logs(const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    vlog_to_logs_valist(THIS_MODULE, VLL_ERR, format, args);
+    va_end(args);
+}
+
+/* Prints the message on stderr, and to the log file and syslog (not the
+ * console again). */
 static void
 report_error(int err_no, const char *format, va_list args)
 {
@@ -151,7 +163,7 @@ report_error(int err_no, const char *format, va_list args)
 
     fprintf(stderr, "%s: %s\n", program_name, msg);
     fflush(stderr);
-    VLOG_ERR("%s", msg);
+    log_to_logs("%s", msg);
     free(msg);
     errno = save_errno;
 }

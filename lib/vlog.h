@@ -8,9 +8,13 @@
  * timestamp, sequence number, module and level:
  *
  *   file/console:  2026-11-21T23:59:01.123Z|00042|unixctl|INFO|message
+ *   syslog:        00042|unixctl|INFO|message
  *
  * Levels: off, emer, err, warn, info, dbg.  Defaults: console and file
- * "info", syslog "err" (console "warn" once daemonized).  */
+ * "info", syslog "err"; once daemonized nothing goes to the console.
+ * Every message emitted to at least one destination gets the next
+ * sequence number.  Single-threaded; a message logged from inside vlog
+ * (e.g. on allocation failure) is dropped rather than recursing.  */
 #ifndef VLOG_H
 #define VLOG_H 1
 
@@ -94,6 +98,11 @@ void vlog_valist(const struct vlog_module *, enum vlog_level,
 void vlog_rate_limit(const struct vlog_module *, enum vlog_level,
                      struct vlog_rate_limit *, const char *format, ...)
     VS_PRINTF_FORMAT(4, 5);
+/* Like vlog_valist() but never to the console: for messages that the
+ * caller also prints on stderr itself (vs_fatal() and friends). */
+void vlog_to_logs_valist(const struct vlog_module *, enum vlog_level,
+                         const char *format, va_list)
+    VS_PRINTF_FORMAT(3, 0);
 /* Logs at EMER level and aborts. */
 void vlog_abort(const struct vlog_module *, const char *format, ...)
     VS_PRINTF_FORMAT(2, 3) VS_NO_RETURN;
@@ -132,20 +141,36 @@ void vlog_set_levels(struct vlog_module *, enum vlog_destination,
                      enum vlog_level);
 /* Parses "MODULE:DEST:LEVEL" in any order, any part optional ("dbg",
  * "file:info", "any:any:warn", "unixctl:console:dbg"), also "PATTERN:DEST:
- * TEXT".  Returns NULL on success or an error message the caller frees. */
+ * TEXT".  A missing module or destination, or "any", means all of them; a
+ * missing level means dbg.  Names are case-insensitive.  Returns NULL on
+ * success or an error message the caller frees. */
 char *vlog_set_levels_from_string(const char *) VS_WARN_UNUSED_RESULT;
 /* Like vlog_set_levels_from_string() but exits on error. */
 void vlog_set_levels_from_string_assert(const char *);
 /* Handles -v/--verbose[=SPEC]: NULL means "any:console:dbg". */
 void vlog_set_verbosity(const char *arg);
+/* Sets the pattern of DEST (VLF_ANY_DESTINATION: all).  Escapes:
+ *   %A  program name              %c  module name
+ *   %d  UTC time, ISO 8601 with milliseconds (2026-11-21T23:59:01.123Z)
+ *   %d{FMT}  UTC time through strftime(FMT), "###" = milliseconds
+ *   %D, %D{FMT}  the same in local time (default "%Y-%m-%d %H:%M:%S.###")
+ *   %m  message                   %N  sequence number, 5 digits or more
+ *   %p  level (EMER, ERR, WARN, INFO, DBG)
+ *   %P  process id                %n  new-line       %%  a '%'
+ * A width may follow the '%' ("%-10c" pads on the right, "%5p" on the
+ * left).  Unknown escapes are copied as they are.  Console and file lines
+ * end with a new-line added after the pattern. */
 void vlog_set_pattern(enum vlog_destination, const char *pattern);
 
 /* Opens FILE_NAME (NULL: $VS_LOGDIR/PROGRAM.log) for appending as the file
  * destination.  Returns 0 or a positive errno (and logs it). */
 int vlog_set_log_file(const char *file_name);
-/* Closes and reopens the log file by name (for logrotate). */
+/* Closes and reopens the log file by name (for logrotate); does nothing if
+ * the open file still has that name or no log file is configured. */
 int vlog_reopen_log_file(void);
+/* Stops file logging; the name is kept for vlog_reopen_log_file(). */
 void vlog_close_log_file(void);
+/* Returns the configured log file name, or NULL. */
 const char *vlog_get_log_file(void);
 
 /* Called once daemonized: console output goes to /dev/null from now on. */
