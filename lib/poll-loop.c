@@ -49,6 +49,7 @@ struct poll_loop {
     long long int timeout_when; /* LLONG_MIN: now; LLONG_MAX: never. */
     const char *timeout_where;
     bool timer_fired;
+    bool watch_fired;           /* A poll_watch callback ran. */
     struct poll_loop_stats stats;
 };
 
@@ -253,6 +254,9 @@ log_wakeup(const struct poll_loop *loop, bool immediate)
                  loop->timeout_where ? loop->timeout_where : "?");
         return;
     }
+    if (loop->watch_fired) {
+        VLOG_DBG("wakeup due to a persistent watch");
+    }
     if (loop->timer_fired) {
         VLOG_DBG("wakeup due to timeout at %s",
                  loop->timeout_where ? loop->timeout_where : "?");
@@ -277,6 +281,7 @@ arm_timer(struct poll_loop *loop)
     struct timeval tv;
 
     loop->timer_fired = false;
+    loop->watch_fired = false;
     if (loop->timeout_when == LLONG_MAX) {
         return false;
     }
@@ -322,6 +327,80 @@ poll_block(void)
     loop->stats.iterations++;
 
     fatal_signal_run();
+}
+
+struct poll_watch {
+    struct event *event;
+    int fd;
+    short int events;           /* POLLIN | POLLOUT. */
+    poll_watch_cb *cb;
+    void *aux;
+};
+
+static void
+watch_cb(evutil_socket_t fd, short int what, void *watch_)
+{
+    struct poll_watch *watch = watch_;
+    short int revents = ((what & EV_READ ? POLLIN : 0)
+                         | (what & EV_WRITE ? POLLOUT : 0));
+
+    the_loop->watch_fired = true;
+    watch->cb(fd, revents, watch->aux);
+}
+
+struct poll_watch *
+poll_watch_create(int fd, short int events, poll_watch_cb *cb, void *aux)
+{
+    struct poll_watch *watch = xzalloc(sizeof *watch);
+
+    watch->fd = fd;
+    watch->cb = cb;
+    watch->aux = aux;
+    watch->event = event_new(poll_loop()->base, fd, 0, watch_cb, watch);
+    poll_watch_set_events(watch, events);
+    return watch;
+}
+
+void
+poll_watch_set_events(struct poll_watch *watch, short int events)
+{
+    struct poll_loop *loop = poll_loop();
+
+    events &= POLLIN | POLLOUT;
+    if (events == watch->events) {
+        return;
+    }
+    if (watch->events) {
+        event_del(watch->event);
+    }
+    watch->events = events;
+    if (events) {
+        event_assign(watch->event, loop->base, watch->fd,
+                     poll_events_to_ev(events) | EV_PERSIST, watch_cb, watch);
+        if (event_add(watch->event, NULL)) {
+            VLOG_WARN("fd %d: could not add watch to epoll (%s)", watch->fd,
+                      vs_strerror(errno));
+        }
+    }
+    loop->stats.fd_changes++;
+}
+
+short int
+poll_watch_get_events(const struct poll_watch *watch)
+{
+    return watch->events;
+}
+
+void
+poll_watch_destroy(struct poll_watch *watch)
+{
+    if (watch) {
+        if (watch->events) {
+            the_loop->stats.fd_changes++;
+        }
+        event_free(watch->event);
+        free(watch);
+    }
 }
 
 void

@@ -54,6 +54,31 @@ void poll_fd_forget(int fd);
 /* poll_fd_forget(FD), then close(FD).  Returns close()'s result. */
 int poll_fd_close(int fd);
 
+/* Persistent watches, for servers with many mostly idle connections.
+ *
+ * poll_fd_wait() costs a little user-space work per fd per iteration.  A
+ * server with thousands of idle sessions instead keeps one poll_watch per
+ * session: the fd stays registered in epoll across iterations, and when it
+ * becomes ready, poll_block() calls the watch's callback, which typically
+ * puts the session on a "ready" list that the server's run function
+ * drains.  Idle watches cost nothing per iteration.
+ *
+ * The callback runs inside poll_block(); it must not block and must not
+ * destroy other watches (it may change its own watch's events). */
+struct poll_watch;
+typedef void poll_watch_cb(int fd, short int revents, void *aux);
+
+/* Watches FD for EVENTS (POLLIN, POLLOUT or both; 0 for none yet) until
+ * poll_watch_destroy().  Never returns NULL. */
+struct poll_watch *poll_watch_create(int fd, short int events,
+                                     poll_watch_cb *, void *aux);
+/* Changes the events watched (0 suspends the watch).  Costs an epoll_ctl()
+ * only if EVENTS differs from the current set. */
+void poll_watch_set_events(struct poll_watch *, short int events);
+short int poll_watch_get_events(const struct poll_watch *);
+/* Stops watching; call before closing the fd.  NULL is a no-op. */
+void poll_watch_destroy(struct poll_watch *);
+
 /* Statistics for tests and benchmarks. */
 struct poll_loop_stats {
     unsigned long long int iterations; /* Calls to poll_block(). */

@@ -13,6 +13,9 @@
  *                    with the same number, and check it still wakes us.
  *   warp             with the clock stopped, a 1000 ms timer fires after
  *                    time_warp(1000) and not before.
+ *   watch N          N idle sockets under persistent watches: only the ones
+ *                    written to call back, and idle iterations change
+ *                    nothing in epoll.
  */
 #include <config.h>
 
@@ -236,6 +239,67 @@ cmd_warp(int argc VS_UNUSED, char *argv[] VS_UNUSED)
     return 0;
 }
 
+static void
+count_watch_cb(int fd, short int revents, void *n_calls_)
+{
+    int *n_calls = n_calls_;
+    char buf[16];
+
+    if (revents & POLLIN && read(fd, buf, sizeof buf) > 0) {
+        (*n_calls)++;
+    }
+}
+
+static int
+cmd_watch(int argc, char *argv[])
+{
+    struct poll_loop_stats s0, s1;
+    struct poll_watch **watches;
+    int n, n_calls = 0;
+    int *fds;
+
+    if (argc != 1 || !str_to_int(argv[0], &n) || n < 10) {
+        vs_fatal(0, "usage: watch N (N >= 10)");
+    }
+    raise_fd_limit(2 * n + 64);
+    fds = xcalloc(2 * n, sizeof *fds);
+    watches = xcalloc(n, sizeof *watches);
+    for (int i = 0; i < n; i++) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0,
+                       &fds[2 * i])) {
+            vs_fatal(errno, "socketpair %d", i);
+        }
+        watches[i] = poll_watch_create(fds[2 * i], POLLIN, count_watch_cb,
+                                       &n_calls);
+    }
+    for (int i = 0; i < n; i += n / 3) {
+        if (write(fds[2 * i + 1], "x", 1) != 1) {
+            vs_fatal(errno, "write");
+        }
+    }
+    poll_block();
+    printf("callbacks after writing to 3 sockets: %d\n", n_calls);
+
+    poll_loop_get_stats(&s0);
+    for (int it = 0; it < 10; it++) {
+        poll_timer_wait(1);
+        poll_block();
+    }
+    poll_loop_get_stats(&s1);
+    printf("callbacks after 10 idle iterations: %d\n", n_calls);
+    printf("interest changes in idle iterations: %llu\n",
+           s1.fd_changes - s0.fd_changes);
+
+    for (int i = 0; i < n; i++) {
+        poll_watch_destroy(watches[i]);
+        close(fds[2 * i]);
+        close(fds[2 * i + 1]);
+    }
+    free(watches);
+    free(fds);
+    return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -249,6 +313,7 @@ main(int argc, char *argv[])
         {"idle-fds", cmd_idle_fds},
         {"reuse", cmd_reuse},
         {"warp", cmd_warp},
+        {"watch", cmd_watch},
     };
 
     set_program_name(argv[0]);
