@@ -1,0 +1,2 @@
+# tests for ovsdb-lite-client
+TESTSUITE_AT += tests/ovsdb-client.at
