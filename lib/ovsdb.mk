@@ -13,3 +13,6 @@ lib_libvswitch_lite_la_SOURCES += \
 
 # Our schema, installed as $(pkgdatadir)/vswitch.ovsschema.
 dist_pkgdata_DATA += vswitchd/vswitch.ovsschema
+
+# Client-side replica (IDL) and transactions, shared by vswitchd and vsctl.
+lib_libvswitch_lite_la_SOURCES += lib/ovsdb-idl.c lib/ovsdb-idl.h
