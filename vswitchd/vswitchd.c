@@ -1,26 +1,32 @@
 /* vswitchd: the bridge daemon.
  *
- * This version is the runtime skeleton: it parses the common daemon
- * options, daemonizes, serves unixctl (the built-in commands plus "exit")
- * and runs the main loop.  The database connection and the bridge
- * reconciler plug into the loop below. */
+ * Connects to the database (default unix:$VS_RUNDIR/db.sock), keeps a
+ * replica of the Open_vSwitch database, and makes the kernel's bridges and
+ * container ports match it (bridge.c, reconciler.c), reporting status
+ * back.  Serves unixctl: the built-in commands, "exit", and the bridge
+ * commands (bridge.h). */
 #include <config.h>
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include "bridge.h"
 #include "command-line.h"
 #include "coverage.h"
 #include "daemon.h"
+#include "dirs.h"
 #include "fatal-signal.h"
 #include "poll-loop.h"
+#include "stream-ssl.h"
 #include "unixctl.h"
 #include "util.h"
 #include "vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vswitchd);
 
-static void parse_options(int argc, char *argv[], char **unixctl_pathp);
+static char *parse_options(int argc, char *argv[], char **unixctl_pathp);
+static void raise_fd_limit(void);
 static void usage(void) VS_NO_RETURN;
 static unixctl_cb_func vswitchd_exit;
 
@@ -30,11 +36,13 @@ main(int argc, char *argv[])
     struct unixctl_server *unixctl;
     char *unixctl_path = NULL;
     bool exiting = false;
+    char *remote;
     int error;
 
     set_program_name(argv[0]);
     fatal_signal_init();
-    parse_options(argc, argv, &unixctl_path);
+    remote = parse_options(argc, argv, &unixctl_path);
+    raise_fd_limit();
 
     daemonize_start();
     error = unixctl_server_create(unixctl_path, &unixctl);
@@ -42,24 +50,32 @@ main(int argc, char *argv[])
         vs_fatal(error, "could not create unixctl server");
     }
     unixctl_command_register("exit", "", 0, 0, vswitchd_exit, &exiting);
+    bridge_init(remote);
     daemonize_complete();
     VLOG_INFO("%s (%s) %s started", program_name, PACKAGE_NAME,
               PACKAGE_VERSION);
+    VLOG_INFO("database: %s", remote);
 
     while (!exiting) {
         coverage_run();
+        bridge_run();
         unixctl_server_run(unixctl);
         if (exiting) {
             break;
         }
         coverage_wait();
+        bridge_wait();
         unixctl_server_wait(unixctl);
         poll_block();
     }
 
+    /* The kernel state stays as it is: containers keep their network while
+     * vswitchd is away. */
     VLOG_INFO("exiting");
+    bridge_exit();
     unixctl_server_destroy(unixctl);
     free(unixctl_path);
+    free(remote);
     return 0;
 }
 
@@ -73,13 +89,27 @@ vswitchd_exit(struct unixctl_conn *conn, int argc VS_UNUSED,
     unixctl_command_reply(conn, NULL);
 }
 
+/* One file descriptor per container namespace may be open at a time, plus
+ * sockets: use the hard limit. */
 static void
+raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static char *
 parse_options(int argc, char *argv[], char **unixctl_pathp)
 {
     enum {
         OPT_UNIXCTL = UCHAR_MAX + 1,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
+        STREAM_SSL_OPTION_ENUMS,
     };
     static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
@@ -87,6 +117,7 @@ parse_options(int argc, char *argv[], char **unixctl_pathp)
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     char *short_options = long_options_to_short_options(long_options);
@@ -108,6 +139,7 @@ parse_options(int argc, char *argv[], char **unixctl_pathp)
             break;
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
+        STREAM_SSL_OPTION_HANDLERS
         case '?':
             exit(EXIT_FAILURE);
         default:
@@ -116,17 +148,25 @@ parse_options(int argc, char *argv[], char **unixctl_pathp)
     }
     free(short_options);
 
-    if (optind < argc) {
-        vs_fatal(0, "unexpected argument \"%s\" (try --help)", argv[optind]);
+    if (argc - optind > 1) {
+        vs_fatal(0, "at most one database argument expected (try --help)");
     }
+    if (optind < argc) {
+        return xstrdup(argv[optind]);
+    }
+    return xasprintf("unix:%s/db.sock", vs_rundir());
 }
 
 static void
 usage(void)
 {
     printf("%s: vswitch-lite bridge daemon\n"
-           "usage: %s [OPTIONS]\n",
-           program_name, program_name);
+           "usage: %s [OPTIONS] [DATABASE]\n"
+           "where DATABASE is a remote (unix:PATH, tcp:IP:PORT, "
+           "ssl:IP:PORT) or a\n"
+           "comma-separated list of them (default: unix:%s/db.sock).\n",
+           program_name, program_name, vs_rundir());
+    stream_ssl_usage();
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"
