@@ -1,92 +1,378 @@
 /* ovsdb-lite: the OVSDB database server.
  *
- * This version is the runtime skeleton: it parses the common daemon
- * options, daemonizes, serves unixctl (the built-in commands plus "exit")
- * and runs the main loop.  Databases, remotes and JSON-RPC sessions plug
- * into the loop below. */
+ * Parses the common daemon options, daemonizes, opens the databases
+ * (storage.h), listens on the remotes and serves JSON-RPC (server.h), and
+ * answers unixctl commands, all from one main loop. */
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "command-line.h"
 #include "coverage.h"
 #include "daemon.h"
+#include "database.h"
+#include "dirs.h"
+#include "dynamic-string.h"
 #include "fatal-signal.h"
+#include "memory.h"
+#include "ovsdb-error.h"
+#include "ovsdb-schema.h"
 #include "poll-loop.h"
+#include "server.h"
+#include "storage.h"
+#include "stream-ssl.h"
 #include "unixctl.h"
 #include "util.h"
 #include "vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(ovsdb_lite);
 
-static void parse_options(int argc, char *argv[], char **unixctl_pathp);
+/* Command-line settings. */
+struct options {
+    char *unixctl_path;
+    char **remotes;
+    size_t n_remotes;
+    char **db_files;
+    size_t n_db_files;
+    long long int compact_min;      /* -1: default. */
+};
+
+/* Pending "ovsdb-lite/compact" requests. */
+struct compact_request {
+    struct unixctl_conn **conns;
+    size_t n;
+};
+
+struct app {
+    struct server *server;
+    bool exiting;
+    struct compact_request compact;
+};
+
+static void parse_options(int argc, char *argv[], struct options *);
 static void usage(void) VS_NO_RETURN;
+static void open_databases(struct server *, const struct options *,
+                           struct ds *startup_log);
 static unixctl_cb_func ovsdb_lite_exit;
+static unixctl_cb_func ovsdb_lite_add_remote;
+static unixctl_cb_func ovsdb_lite_remove_remote;
+static unixctl_cb_func ovsdb_lite_list_remotes;
+static unixctl_cb_func ovsdb_lite_list_dbs;
+static unixctl_cb_func ovsdb_lite_compact;
+static memory_report_func ovsdb_lite_memory_report;
+static void finish_compactions(struct app *);
 
 int
 main(int argc, char *argv[])
 {
+    struct options options = { .compact_min = -1 };
     struct unixctl_server *unixctl;
-    char *unixctl_path = NULL;
-    bool exiting = false;
+    struct app app = { .server = NULL };
+    struct ds startup_log = DS_EMPTY_INITIALIZER;
     int error;
 
     set_program_name(argv[0]);
     fatal_signal_init();
-    parse_options(argc, argv, &unixctl_path);
+    parse_options(argc, argv, &options);
 
     daemonize_start();
-    error = unixctl_server_create(unixctl_path, &unixctl);
+    app.server = server_create();
+    open_databases(app.server, &options, &startup_log);
+    if (options.compact_min >= 0) {
+        server_set_compaction_policy(app.server, 4, options.compact_min);
+    }
+    for (size_t i = 0; i < options.n_remotes; i++) {
+        char *msg;
+
+        if (str_starts_with(options.remotes[i], "db:")) {
+            VLOG_WARN("%s: remotes from the database are not supported, "
+                      "ignoring", options.remotes[i]);
+            continue;
+        }
+        error = server_add_remote(app.server, options.remotes[i], &msg);
+        if (error) {
+            vs_fatal(0, "%s", msg);
+        }
+        ds_put_format(&startup_log, "%s: listening on %s\n",
+                      options.remotes[i],
+                      server_get_remote_bound_name(app.server,
+                                                   options.remotes[i]));
+    }
+
+    error = unixctl_server_create(options.unixctl_path, &unixctl);
     if (error) {
         vs_fatal(error, "could not create unixctl server");
     }
-    unixctl_command_register("exit", "", 0, 0, ovsdb_lite_exit, &exiting);
+    unixctl_command_register("exit", "", 0, 0, ovsdb_lite_exit, &app);
+    unixctl_command_register("ovsdb-lite/add-remote", "REMOTE", 1, 1,
+                             ovsdb_lite_add_remote, &app);
+    unixctl_command_register("ovsdb-lite/remove-remote", "REMOTE", 1, 1,
+                             ovsdb_lite_remove_remote, &app);
+    unixctl_command_register("ovsdb-lite/list-remotes", "", 0, 0,
+                             ovsdb_lite_list_remotes, &app);
+    unixctl_command_register("ovsdb-lite/list-dbs", "", 0, 0,
+                             ovsdb_lite_list_dbs, &app);
+    unixctl_command_register("ovsdb-lite/compact", "[DB]", 0, 1,
+                             ovsdb_lite_compact, &app);
+    memory_report_register(ovsdb_lite_memory_report, &app);
     daemonize_complete();
     VLOG_INFO("%s (%s) %s started", program_name, PACKAGE_NAME,
               PACKAGE_VERSION);
+    /* Logged only now, so that a --detach start is quiet on stderr. */
+    for (char *line = strtok(ds_cstr(&startup_log), "\n"); line;
+         line = strtok(NULL, "\n")) {
+        VLOG_INFO("%s", line);
+    }
+    ds_destroy(&startup_log);
 
-    while (!exiting) {
+    while (!app.exiting) {
         coverage_run();
+        server_run(app.server);
         unixctl_server_run(unixctl);
-        if (exiting) {
+        finish_compactions(&app);
+        if (app.exiting) {
             break;
         }
         coverage_wait();
+        server_wait(app.server);
         unixctl_server_wait(unixctl);
+        if (app.compact.n) {
+            /* server_wait() wakes us when the log finishes. */
+        }
         poll_block();
     }
 
     VLOG_INFO("exiting");
+    for (size_t i = 0; i < app.compact.n; i++) {
+        unixctl_command_reply_error(app.compact.conns[i], "exiting");
+    }
+    free(app.compact.conns);
     unixctl_server_destroy(unixctl);
-    free(unixctl_path);
+    server_destroy(app.server);
+    free(options.unixctl_path);
+    for (size_t i = 0; i < options.n_remotes; i++) {
+        free(options.remotes[i]);
+    }
+    free(options.remotes);
+    for (size_t i = 0; i < options.n_db_files; i++) {
+        free(options.db_files[i]);
+    }
+    free(options.db_files);
     return 0;
 }
 
+/* Creates FILE_NAME from the installed schema if it does not exist. */
+static void
+create_default_db(const char *file_name, struct ds *startup_log)
+{
+    struct ovsdb_schema *schema;
+    struct ovsdb_error *oerror;
+    char *schema_file;
+    struct stat st;
+    char *msg;
+    int error;
+
+    if (!stat(file_name, &st) || errno != ENOENT) {
+        return;
+    }
+    schema_file = xasprintf("%s/vswitch.ovsschema", vs_pkgdatadir());
+    oerror = ovsdb_schema_from_file(schema_file, &schema);
+    if (oerror) {
+        vs_fatal(0, "%s: cannot create from %s: %s", file_name, schema_file,
+                 ovsdb_error_to_string_free(oerror));
+    }
+    error = storage_create(file_name, schema, &msg);
+    if (error && error != EEXIST) {
+        vs_fatal(0, "%s", msg);
+    }
+    free(msg);
+    ds_put_format(startup_log, "%s: created from %s\n", file_name,
+                  schema_file);
+    ovsdb_schema_destroy(schema);
+    free(schema_file);
+}
+
+static void
+open_databases(struct server *server, const struct options *options,
+               struct ds *startup_log)
+{
+    char *default_db = NULL;
+    const char *const *files = (const char *const *) options->db_files;
+    size_t n_files = options->n_db_files;
+
+    if (!n_files) {
+        default_db = xasprintf("%s/conf.db", vs_dbdir());
+        create_default_db(default_db, startup_log);
+        files = (const char *const *) &default_db;
+        n_files = 1;
+    }
+    for (size_t i = 0; i < n_files; i++) {
+        struct storage *storage;
+        struct db *db;
+        char *msg;
+        int error;
+
+        error = storage_open(files[i], &db, &storage, &msg);
+        if (error) {
+            vs_fatal(0, "%s", msg);
+        }
+        if (!server_add_db(server, db, storage)) {
+            vs_fatal(0, "%s: database %s is already being served", files[i],
+                     db->name);
+        }
+        ds_put_format(startup_log, "%s: serving database %s (%zu rows)\n",
+                      files[i], db->name, db_count_rows(db));
+    }
+    free(default_db);
+}
+
+/* unixctl commands. */
+
 static void
 ovsdb_lite_exit(struct unixctl_conn *conn, int argc VS_UNUSED,
-              const char *argv[] VS_UNUSED, void *exiting_)
+                const char *argv[] VS_UNUSED, void *app_)
 {
-    bool *exiting = exiting_;
+    struct app *app = app_;
 
-    *exiting = true;
+    app->exiting = true;
     unixctl_command_reply(conn, NULL);
 }
 
 static void
-parse_options(int argc, char *argv[], char **unixctl_pathp)
+ovsdb_lite_add_remote(struct unixctl_conn *conn, int argc VS_UNUSED,
+                      const char *argv[], void *app_)
+{
+    struct app *app = app_;
+    char *msg;
+
+    if (server_add_remote(app->server, argv[1], &msg)) {
+        unixctl_command_reply_error(conn, msg);
+    } else {
+        VLOG_INFO("%s: listening on %s", argv[1],
+                  server_get_remote_bound_name(app->server, argv[1]));
+        unixctl_command_reply(conn, NULL);
+    }
+    free(msg);
+}
+
+static void
+ovsdb_lite_remove_remote(struct unixctl_conn *conn, int argc VS_UNUSED,
+                         const char *argv[], void *app_)
+{
+    struct app *app = app_;
+
+    if (server_remove_remote(app->server, argv[1])) {
+        VLOG_INFO("%s: stopped listening", argv[1]);
+        unixctl_command_reply(conn, NULL);
+    } else {
+        unixctl_command_reply_error(conn, "Unknown remote");
+    }
+}
+
+static void
+ovsdb_lite_list_remotes(struct unixctl_conn *conn, int argc VS_UNUSED,
+                        const char *argv[] VS_UNUSED, void *app_)
+{
+    struct app *app = app_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    server_list_remotes(app->server, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+ovsdb_lite_list_dbs(struct unixctl_conn *conn, int argc VS_UNUSED,
+                    const char *argv[] VS_UNUSED, void *app_)
+{
+    struct app *app = app_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    server_list_dbs(app->server, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+ovsdb_lite_compact(struct unixctl_conn *conn, int argc,
+                   const char *argv[], void *app_)
+{
+    struct app *app = app_;
+    struct compact_request *c = &app->compact;
+    char *msg;
+
+    if (server_compact(app->server, argc > 1 ? argv[1] : NULL, &msg)) {
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return;
+    }
+    c->conns = xrealloc(c->conns, (c->n + 1) * sizeof *c->conns);
+    c->conns[c->n++] = conn;
+}
+
+/* Replies to "ovsdb-lite/compact" once compactions have finished. */
+static void
+finish_compactions(struct app *app)
+{
+    struct compact_request *c = &app->compact;
+    unsigned int n_failed;
+
+    if (!c->n || !server_compaction_done(app->server, &n_failed)) {
+        return;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        if (n_failed) {
+            unixctl_command_reply_error(c->conns[i], "compaction failed "
+                                        "(see the log)");
+        } else {
+            unixctl_command_reply(c->conns[i], NULL);
+        }
+    }
+    c->n = 0;
+}
+
+static void
+ovsdb_lite_memory_report(struct shash *usage, void *app_)
+{
+    struct app *app = app_;
+
+    server_get_memory_usage(app->server, usage);
+}
+
+/* Options. */
+
+static void
+add_string(char ***arrayp, size_t *np, const char *s)
+{
+    *arrayp = xrealloc(*arrayp, (*np + 1) * sizeof **arrayp);
+    (*arrayp)[(*np)++] = xstrdup(s);
+}
+
+static void
+parse_options(int argc, char *argv[], struct options *options)
 {
     enum {
         OPT_UNIXCTL = UCHAR_MAX + 1,
+        OPT_REMOTE,
+        OPT_COMPACT_MIN,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
+        STREAM_SSL_OPTION_ENUMS,
     };
     static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"remote", required_argument, NULL, OPT_REMOTE},
+        {"compaction-min-size", required_argument, NULL, OPT_COMPACT_MIN},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     char *short_options = long_options_to_short_options(long_options);
@@ -103,11 +389,22 @@ parse_options(int argc, char *argv[], char **unixctl_pathp)
             vs_print_version();
             exit(EXIT_SUCCESS);
         case OPT_UNIXCTL:
-            free(*unixctl_pathp);
-            *unixctl_pathp = xstrdup(optarg);
+            free(options->unixctl_path);
+            options->unixctl_path = xstrdup(optarg);
+            break;
+        case OPT_REMOTE:
+            add_string(&options->remotes, &options->n_remotes, optarg);
+            break;
+        case OPT_COMPACT_MIN:
+            if (!str_to_llong(optarg, &options->compact_min)
+                || options->compact_min < 0) {
+                vs_fatal(0, "--compaction-min-size: \"%s\" is not a "
+                         "nonnegative number of bytes", optarg);
+            }
             break;
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
+        STREAM_SSL_OPTION_HANDLERS
         case '?':
             exit(EXIT_FAILURE);
         default:
@@ -116,8 +413,8 @@ parse_options(int argc, char *argv[], char **unixctl_pathp)
     }
     free(short_options);
 
-    if (optind < argc) {
-        vs_fatal(0, "unexpected argument \"%s\" (try --help)", argv[optind]);
+    for (int i = optind; i < argc; i++) {
+        add_string(&options->db_files, &options->n_db_files, argv[i]);
     }
 }
 
@@ -125,8 +422,18 @@ static void
 usage(void)
 {
     printf("%s: vswitch-lite OVSDB database server\n"
-           "usage: %s [OPTIONS]\n",
-           program_name, program_name);
+           "usage: %s [OPTIONS] [DATABASE...]\n"
+           "where each DATABASE is a file made by \"ovsdb-lite-tool "
+           "create\";\nthe default is %s/conf.db, created from\n"
+           "%s/vswitch.ovsschema if it does not exist.\n",
+           program_name, program_name, vs_dbdir(), vs_pkgdatadir());
+    printf("\nJSON-RPC options (may be specified any number of times):\n"
+           "  --remote=REMOTE         listen on REMOTE: punix:FILE,\n"
+           "                          ptcp:PORT[:IP], pssl:PORT[:IP]\n"
+           "  --compaction-min-size=BYTES\n"
+           "                          compact automatically only once the\n"
+           "                          log grew by BYTES (default 10 MiB)\n");
+    stream_ssl_usage();
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"
