@@ -35,7 +35,6 @@
 #include "util.h"
 #include "vlog.h"
 
-int bench_ports_main(int argc, char *argv[]);
 
 static double
 now(void)

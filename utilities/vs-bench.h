@@ -8,4 +8,14 @@
  * process exit status. */
 int bench_netlink_main(int argc, char *argv[]);
 
+/* "vs-bench echo ..." and "vs-bench echo-server ...": the JSON-RPC echo
+ * load generator and a server answering "echo" (ARGV[0] is the subcommand
+ * name).  Return the process exit status. */
+int bench_echo_main(int argc, char *argv[]);
+int bench_echo_server_main(int argc, char *argv[]);
+
+/* "vs-bench ports ...": adds N veth container ports to the database in one
+ * transaction and times until vswitchd's cur_cfg confirms them. */
+int bench_ports_main(int argc, char *argv[]);
+
 #endif /* vs-bench.h */

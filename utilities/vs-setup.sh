@@ -1,0 +1,398 @@
+#!/bin/bash
+# vs-setup.sh: set up vswitch-lite on a fresh Debian 12 machine.
+#
+#   utilities/vs-setup.sh demo    install build dependencies if missing,
+#                                 build, start both daemons in a temporary
+#                                 directory, talk to them, stop them
+#   utilities/vs-setup.sh check   install dependencies, build with
+#                                 --enable-Werror, run the whole test suite
+#   utilities/vs-setup.sh bench   build, then benchmark unixctl against our
+#                                 vswitchd and a real ovs-vswitchd, and
+#                                 measure idle wakeups and RSS
+#
+# Run as root (to install packages) from anywhere; the repository root is
+# the parent of this script's directory.  The build goes to _build/ there
+# (override with VS_BUILD_DIR).
+#
+# Environment:
+#   VS_CONFIGURE_FLAGS  extra flags for configure (e.g. --enable-asan)
+#   TESTSUITEFLAGS      extra flags for the test suite ("check"; -j2 is
+#                       always passed)
+#   VS_BENCH_FLAGS      extra flags for "vs-bench unixctl" ("bench")
+#   VS_IDLE_SECONDS     idle measurement length for "bench" (default 60)
+#   VS_SKIP_DEPS=1      do not check or install packages
+#   VS_BUILD_DIR        build directory (default: _build in the repository)
+set -e
+set -o pipefail
+
+ME=$(basename "$0")
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${VS_BUILD_DIR:-$REPO/_build}
+
+say () {
+    printf '\n==> %s\n' "$*"
+}
+
+die () {
+    printf '%s: error: %s\n' "$ME" "$*" >&2
+    exit 1
+}
+
+usage () {
+    cat <<EOF
+usage: $ME demo|check|bench
+  demo    install build dependencies if missing, build, run the daemons demo
+  check   install dependencies if missing, build with -Werror, make check
+  bench   build, then benchmark unixctl and idle behaviour (needs OVS)
+EOF
+}
+
+# ---------------------------------------------------------------------------
+# Dependencies.
+
+BUILD_DEPS=(autoconf automake libtool pkg-config make gcc libevent-dev
+            libjansson-dev libnl-3-dev libnl-route-3-dev libssl-dev uuid-dev
+            iproute2 iputils-ping procps python3)
+# For the interop tests and the benchmark.
+TEST_DEPS=(openvswitch-switch openvswitch-common python3-openvswitch
+           containernetworking-plugins clang strace openssl)
+
+# Prints the packages among "$@" that are not installed.
+missing_packages () {
+    local pkg status
+    for pkg in "$@"; do
+        status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" \
+                 2>/dev/null || true)
+        if [ "$status" != installed ]; then
+            echo "$pkg"
+        fi
+    done
+}
+
+POLICY_RC_D=/usr/sbin/policy-rc.d
+created_policy_rc_d=false
+
+remove_policy_rc_d () {
+    if $created_policy_rc_d; then
+        rm -f "$POLICY_RC_D"
+        created_policy_rc_d=false
+    fi
+}
+
+install_deps () {
+    if [ "${VS_SKIP_DEPS:-0}" = 1 ]; then
+        say "Skipping the dependency check (VS_SKIP_DEPS=1)"
+        return 0
+    fi
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        say "dpkg-query not found: not a Debian system, not installing" \
+            "packages (install the equivalents of:" \
+            "${BUILD_DEPS[*]} ${TEST_DEPS[*]})"
+        return 0
+    fi
+
+    local missing
+    missing=$(missing_packages "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" \
+              | tr '\n' ' ')
+    if [ -z "${missing// /}" ]; then
+        say "All build and test dependencies are installed"
+        return 0
+    fi
+
+    say "Installing missing packages: $missing"
+    if [ "$(id -u)" != 0 ]; then
+        die "installing packages needs root; run as root or install: $missing"
+    fi
+
+    # Debian starts the services of packages it installs.  We do not want
+    # system Open vSwitch daemons on the default paths: the tests and the
+    # benchmark run their own, in private directories.
+    if [ ! -e "$POLICY_RC_D" ]; then
+        printf '#!/bin/sh\n# Added by vs-setup.sh during installation.\n%s\n' \
+               'exit 101' > "$POLICY_RC_D"
+        chmod 755 "$POLICY_RC_D"
+        created_policy_rc_d=true
+        trap remove_policy_rc_d EXIT
+    fi
+
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    # shellcheck disable=SC2086
+    apt-get install -y $missing
+    remove_policy_rc_d
+
+    missing=$(missing_packages "${BUILD_DEPS[@]}" | tr '\n' ' ')
+    if [ -n "${missing// /}" ]; then
+        die "packages still missing after installation: $missing"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# Build.
+
+# build [CONFIGURE-FLAG...]: bootstraps if needed, configures _build/ when
+# the flags differ from last time, and builds.
+build () {
+    local flags="$*"
+    cd "$REPO"
+    if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+        say "Bootstrapping (./boot.sh)"
+        ./boot.sh
+    fi
+
+    mkdir -p "$BUILD"
+    cd "$BUILD"
+    if [ ! -f Makefile ] || [ ! -f .vs-configure-flags ] \
+       || [ "$(cat .vs-configure-flags)" != "$flags" ]; then
+        say "Configuring in $BUILD: configure $flags"
+        rm -f .vs-configure-flags
+        # shellcheck disable=SC2086
+        "$REPO/configure" --quiet $flags
+        printf '%s' "$flags" > .vs-configure-flags
+    fi
+
+    say "Building (make -j$(nproc))"
+    make -j"$(nproc)"
+}
+
+# ---------------------------------------------------------------------------
+# demo: both daemons in a temporary directory.
+
+DEMO_DIR=
+demo_cleanup () {
+    local prog pid
+    remove_policy_rc_d
+    [ -n "$DEMO_DIR" ] || return 0
+    for prog in vswitchd ovsdb-lite; do
+        if [ -s "$DEMO_DIR/$prog.pid" ]; then
+            pid=$(cat "$DEMO_DIR/$prog.pid")
+            if kill -0 "$pid" 2>/dev/null; then
+                kill "$pid" 2>/dev/null || true
+            fi
+        fi
+    done
+    rm -rf "$DEMO_DIR"
+    DEMO_DIR=
+}
+
+# run_shown CMD...: prints "$ CMD..." then runs it.
+run_shown () {
+    printf '$ %s\n' "$*"
+    "$@"
+}
+
+# Waits up to 10 s for the daemon PROG to stop (pidfile gone or process
+# dead).
+wait_stopped () {
+    local prog=$1 i pid
+    for ((i = 0; i < 100; i++)); do
+        if [ ! -e "$VS_RUNDIR/$prog.pid" ]; then
+            return 0
+        fi
+        pid=$(cat "$VS_RUNDIR/$prog.pid" 2>/dev/null || true)
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+demo () {
+    install_deps
+    # shellcheck disable=SC2086
+    build ${VS_CONFIGURE_FLAGS:-}
+
+    DEMO_DIR=$(mktemp -d /tmp/vswitch-lite-demo.XXXXXX)
+    trap demo_cleanup EXIT
+    export VS_RUNDIR=$DEMO_DIR VS_LOGDIR=$DEMO_DIR VS_DBDIR=$DEMO_DIR
+    export VS_SYSCONFDIR=$DEMO_DIR
+    export VS_PKGDATADIR=$REPO/vswitchd
+    export PATH=$BUILD/utilities:$BUILD/vswitchd:$BUILD/ovsdb-lite:$PATH
+
+    say "Starting the daemons in $DEMO_DIR"
+    echo "(VS_RUNDIR, VS_LOGDIR and VS_DBDIR point there)"
+    cd "$DEMO_DIR"
+    run_shown ovsdb-lite --detach --no-chdir --pidfile --log-file \
+        --remote=punix:"$DEMO_DIR/db.sock"
+    run_shown vswitchd --detach --no-chdir --pidfile --log-file
+    echo "ovsdb-lite pid $(cat "$DEMO_DIR/ovsdb-lite.pid")," \
+         "vswitchd pid $(cat "$DEMO_DIR/vswitchd.pid")"
+    ls -l "$DEMO_DIR"
+
+    local prog
+    for prog in vswitchd ovsdb-lite; do
+        say "Talking to $prog over its control socket"
+        run_shown appctl -t "$prog" version
+        run_shown appctl -t "$prog" list-commands
+        run_shown appctl -t "$prog" memory/show
+    done
+
+    say "Stopping the daemons"
+    for prog in vswitchd ovsdb-lite; do
+        run_shown appctl -t "$prog" exit
+        wait_stopped "$prog" || die "$prog did not stop"
+    done
+    echo "Log files:"
+    tail -n 3 "$DEMO_DIR"/*.log || true
+
+    cd "$REPO"
+    demo_cleanup
+    trap - EXIT
+    say "Demo finished: both daemons started, answered and exited cleanly"
+}
+
+# ---------------------------------------------------------------------------
+# check: the whole test suite.
+
+check () {
+    install_deps
+    # shellcheck disable=SC2086
+    build --enable-Werror ${VS_CONFIGURE_FLAGS:-}
+
+    say "Running the test suite" \
+        "(make check TESTSUITEFLAGS='-j2 ${TESTSUITEFLAGS:-}')"
+    cd "$BUILD"
+    local status=0
+    make check TESTSUITEFLAGS="-j2 ${TESTSUITEFLAGS:-}" </dev/null \
+        || status=$?
+    if [ "$status" != 0 ]; then
+        echo "$ME: make check failed (status $status);" \
+             "see $BUILD/tests/testsuite.log" >&2
+    fi
+    exit "$status"
+}
+
+# ---------------------------------------------------------------------------
+# bench: vs-bench against our vswitchd and a real ovs-vswitchd.
+
+BENCH_DIR=
+bench_cleanup () {
+    local pidfile pid
+    remove_policy_rc_d
+    [ -n "$BENCH_DIR" ] || return 0
+    for pidfile in "$BENCH_DIR"/vs/*.pid "$BENCH_DIR"/ovs/*.pid; do
+        [ -s "$pidfile" ] || continue
+        pid=$(cat "$pidfile")
+        kill "$pid" 2>/dev/null || true
+    done
+    sleep 0.2
+    rm -rf "$BENCH_DIR"
+    BENCH_DIR=
+}
+
+# Waits up to 10 s for the socket $1 to appear.
+wait_socket () {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ -S "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+bench () {
+    install_deps
+    # shellcheck disable=SC2086
+    build ${VS_CONFIGURE_FLAGS:-}
+
+    BENCH_DIR=$(mktemp -d /tmp/vswitch-lite-bench.XXXXXX)
+    trap bench_cleanup EXIT
+    mkdir "$BENCH_DIR/vs" "$BENCH_DIR/ovs"
+    local vs=$BENCH_DIR/vs ovs=$BENCH_DIR/ovs
+    local vsbench=$BUILD/utilities/vs-bench
+    local targets=() pids=() netns=()
+
+    # Both switch daemons watch the kernel's links through netlink.  Run
+    # each in a private network namespace, so that link changes made by
+    # other programs on this host do not count as their wakeups.
+    if unshare --net true 2>/dev/null; then
+        netns=(unshare --net --)
+    else
+        say "Cannot create network namespaces: the daemons see the host's"
+    fi
+
+    say "Starting our daemons in $vs"
+    (
+        export VS_RUNDIR=$vs VS_LOGDIR=$vs VS_DBDIR=$vs VS_SYSCONFDIR=$vs
+        export VS_PKGDATADIR=$REPO/vswitchd
+        cd "$vs"
+        "$BUILD/ovsdb-lite/ovsdb-lite" --detach --no-chdir --pidfile \
+            --log-file --unixctl="$vs/ovsdb-lite.ctl" \
+            --remote=punix:"$vs/db.sock"
+        "${netns[@]}" "$BUILD/vswitchd/vswitchd" --detach --no-chdir \
+            --pidfile --log-file --unixctl="$vs/vswitchd.ctl"
+    )
+    wait_socket "$vs/vswitchd.ctl" || die "vswitchd did not start"
+    targets+=("--target=vswitchd=$vs/vswitchd.ctl")
+    pids+=("--pid=vswitchd=$(cat "$vs/vswitchd.pid")"
+           "--pid=ovsdb-lite=$(cat "$vs/ovsdb-lite.pid")")
+
+    if command -v ovs-vswitchd >/dev/null 2>&1 \
+       && command -v ovsdb-server >/dev/null 2>&1; then
+        say "Starting a real Open vSwitch in $ovs (private paths)"
+        (
+            export OVS_RUNDIR=$ovs OVS_LOGDIR=$ovs OVS_DBDIR=$ovs
+            export OVS_SYSCONFDIR=$ovs
+            cd "$ovs"
+            ovsdb-tool create "$ovs/conf.db" \
+                /usr/share/openvswitch/vswitch.ovsschema
+            ovsdb-server --detach --no-chdir \
+                --pidfile="$ovs/ovsdb-server.pid" \
+                --unixctl="$ovs/ovsdb-server.ctl" \
+                --log-file="$ovs/ovsdb-server.log" \
+                --remote=punix:"$ovs/db.sock" "$ovs/conf.db" 2>/dev/null
+            "${netns[@]}" ovs-vswitchd --detach --no-chdir \
+                --pidfile="$ovs/ovs-vswitchd.pid" \
+                --unixctl="$ovs/ovs-vswitchd.ctl" \
+                --log-file="$ovs/ovs-vswitchd.log" \
+                unix:"$ovs/db.sock" 2>/dev/null
+        )
+        wait_socket "$ovs/ovs-vswitchd.ctl" || die "ovs-vswitchd did not start"
+        ovs-appctl -t "$ovs/ovs-vswitchd.ctl" version
+        targets+=("--target=ovs-vswitchd=$ovs/ovs-vswitchd.ctl")
+        pids+=("--pid=ovs-vswitchd=$(cat "$ovs/ovs-vswitchd.pid")"
+               "--pid=ovsdb-server=$(cat "$ovs/ovsdb-server.pid")")
+    else
+        say "Open vSwitch is not installed: benchmarking vswitchd only"
+    fi
+
+    say "Letting the daemons settle"
+    sleep 2
+
+    local flags=(--rounds=20 --requests=40000)
+    say "unixctl rate and latency, one connection, depth 1," \
+        "everything on CPU 0, lib/jsonrpc client"
+    # shellcheck disable=SC2086
+    run_shown "$vsbench" unixctl "${targets[@]}" --cpu=0 "${flags[@]}" \
+        ${VS_BENCH_FLAGS:-}
+
+    say "The same with the lean client (template requests, replies" \
+        "checked by id only)"
+    # shellcheck disable=SC2086
+    run_shown "$vsbench" unixctl "${targets[@]}" --cpu=0 --client=lean \
+        "${flags[@]}" ${VS_BENCH_FLAGS:-}
+
+    say "lib/jsonrpc client, CPU placement left to the scheduler"
+    # shellcheck disable=SC2086
+    run_shown "$vsbench" unixctl "${targets[@]}" "${flags[@]}" \
+        ${VS_BENCH_FLAGS:-}
+
+    say "Idle behaviour over ${VS_IDLE_SECONDS:-60} s (after 5 s of quiet)"
+    sleep 5
+    run_shown "$vsbench" idle "${pids[@]}" --seconds="${VS_IDLE_SECONDS:-60}"
+
+    cd "$REPO"
+    bench_cleanup
+    trap - EXIT
+}
+
+# ---------------------------------------------------------------------------
+
+case ${1:-} in
+    demo) demo ;;
+    check) check ;;
+    bench) bench ;;
+    -h|--help|help) usage ;;
+    *) usage >&2; exit 1 ;;
+esac
