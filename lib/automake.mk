@@ -11,15 +11,24 @@ lib_libvswitch_lite_la_SOURCES = \
 	lib/hash.c lib/hash.h \
 	lib/hmap.c lib/hmap.h \
 	lib/jsonrpc.c lib/jsonrpc.h \
+	lib/jsonrpc-session.c lib/jsonrpc-session.h \
 	lib/list.h \
 	lib/memory.c lib/memory.h \
+	lib/netlink.c lib/netlink.h \
+	lib/netlink-monitor.c lib/netlink-monitor.h \
+	lib/netns.c lib/netns.h \
 	lib/poll-loop.c lib/poll-loop.h \
+	lib/reconnect.c lib/reconnect.h \
 	lib/shash.c lib/shash.h \
 	lib/socket-util.c lib/socket-util.h \
 	lib/stream.c lib/stream.h lib/stream-provider.h \
 	lib/stream-fd.c \
 	lib/stream-unix.c \
+	lib/stream-tcp.c \
+	lib/stream-ssl.c lib/stream-ssl.h \
 	lib/timeval.c lib/timeval.h \
 	lib/unixctl.c lib/unixctl.h \
 	lib/util.c lib/util.h \
 	lib/vlog.c lib/vlog.h
+
+include lib/ovsdb.mk

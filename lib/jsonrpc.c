@@ -5,6 +5,7 @@
 #include "jsonrpc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ VLOG_DEFINE_THIS_MODULE(jsonrpc);
 
 COVERAGE_DEFINE(jsonrpc_recv);
 COVERAGE_DEFINE(jsonrpc_send);
+COVERAGE_DEFINE(jsonrpc_slow_consumer);
 
 /* Rate limit for messages that a peer can trigger. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
@@ -255,22 +257,223 @@ jsonrpc_msg_to_json(const struct jsonrpc_msg *m)
     return json;
 }
 
+static int
+dump_to_ds(const char *buffer, size_t size, void *ds_)
+{
+    ds_put_buffer(ds_, buffer, size);
+    return 0;
+}
+
+/* Appends the JSON string literal for the LEN bytes of UTF-8 at S to DS,
+ * escaped exactly as jansson does by default: '"', '\\' and control
+ * characters only (short forms where they exist, else \u00XX), everything
+ * else as is. */
+static void
+put_json_string(struct ds *ds, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t run = 0;
+
+    ds_put_char(ds, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+
+        ds_put_buffer(ds, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"':
+            ds_put_buffer(ds, "\\\"", 2);
+            break;
+        case '\\':
+            ds_put_buffer(ds, "\\\\", 2);
+            break;
+        case '\b':
+            ds_put_buffer(ds, "\\b", 2);
+            break;
+        case '\f':
+            ds_put_buffer(ds, "\\f", 2);
+            break;
+        case '\n':
+            ds_put_buffer(ds, "\\n", 2);
+            break;
+        case '\r':
+            ds_put_buffer(ds, "\\r", 2);
+            break;
+        case '\t':
+            ds_put_buffer(ds, "\\t", 2);
+            break;
+        default: {
+            char seq[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+            ds_put_buffer(ds, seq, sizeof seq);
+            break;
+        }
+        }
+    }
+    ds_put_buffer(ds, s + run, len - run);
+    ds_put_char(ds, '"');
+}
+
+static void
+put_json_integer(struct ds *ds, json_int_t value)
+{
+    char buf[24];
+    char *p = buf + sizeof buf;
+    unsigned long long int u = (value < 0
+                                ? -(unsigned long long int) value
+                                : (unsigned long long int) value);
+
+    do {
+        *--p = '0' + u % 10;
+        u /= 10;
+    } while (u);
+    if (value < 0) {
+        *--p = '-';
+    }
+    ds_put_buffer(ds, p, buf + sizeof buf - p);
+}
+
+/* Appends VALUE to DS as compact JSON, byte for byte what
+ * json_dump_callback(VALUE, ..., JSON_COMPACT | JSON_ENCODE_ANY) writes,
+ * but faster: this is the hot path of every message sent. */
+static void
+put_json(struct ds *ds, const json_t *value)
+{
+    switch (json_typeof(value)) {
+    case JSON_OBJECT: {
+        const char *key;
+        json_t *member;
+        bool first = true;
+
+        ds_put_char(ds, '{');
+        json_object_foreach ((json_t *) value, key, member) {
+            if (!first) {
+                ds_put_char(ds, ',');
+            }
+            first = false;
+#if JANSSON_VERSION_HEX >= 0x020e00
+            put_json_string(ds, key, json_object_iter_key_len(
+                                json_object_key_to_iter(key)));
+#else
+            put_json_string(ds, key, strlen(key));
+#endif
+            ds_put_char(ds, ':');
+            put_json(ds, member);
+        }
+        ds_put_char(ds, '}');
+        break;
+    }
+
+    case JSON_ARRAY: {
+        size_t n = json_array_size(value);
+
+        ds_put_char(ds, '[');
+        for (size_t i = 0; i < n; i++) {
+            if (i) {
+                ds_put_char(ds, ',');
+            }
+            put_json(ds, json_array_get(value, i));
+        }
+        ds_put_char(ds, ']');
+        break;
+    }
+
+    case JSON_STRING:
+        put_json_string(ds, json_string_value(value),
+                        json_string_length(value));
+        break;
+
+    case JSON_INTEGER:
+        put_json_integer(ds, json_integer_value(value));
+        break;
+
+    case JSON_TRUE:
+        ds_put_buffer(ds, "true", 4);
+        break;
+
+    case JSON_FALSE:
+        ds_put_buffer(ds, "false", 5);
+        break;
+
+    case JSON_NULL:
+        ds_put_buffer(ds, "null", 4);
+        break;
+
+    case JSON_REAL:
+    default:
+        /* jansson's number formatting, exactly. */
+        if (json_dump_callback(value, dump_to_ds, ds,
+                               JSON_COMPACT | JSON_ENCODE_ANY)) {
+            vs_abort(0, "json_dump_callback failed");
+        }
+        break;
+    }
+}
+
+/* Appends member NAME with VALUE (NULL: JSON null) to DS, after a comma
+ * unless *FIRSTP. */
+static void
+put_member(struct ds *ds, bool *firstp, const char *name,
+           const json_t *value)
+{
+    if (!*firstp) {
+        ds_put_char(ds, ',');
+    }
+    *firstp = false;
+    put_json_string(ds, name, strlen(name));
+    ds_put_char(ds, ':');
+    if (value) {
+        put_json(ds, value);
+    } else {
+        ds_put_buffer(ds, "null", 4);
+    }
+}
+
+/* Appends M to DS in its wire form: the same text as dumping
+ * jsonrpc_msg_to_json(M) compactly, without building that object. */
+static void
+jsonrpc_msg_put(const struct jsonrpc_msg *m, struct ds *ds)
+{
+    bool first = true;
+
+    ds_put_char(ds, '{');
+    if (m->method) {
+        put_json_string(ds, "method", 6);
+        ds_put_char(ds, ':');
+        put_json_string(ds, m->method, strlen(m->method));
+        first = false;
+    }
+    if (m->params) {
+        put_member(ds, &first, "params", m->params);
+    }
+    if (m->result || m->type == JSONRPC_ERROR) {
+        put_member(ds, &first, "result", m->result);
+    }
+    if (m->error || m->type == JSONRPC_REPLY) {
+        put_member(ds, &first, "error", m->error);
+    }
+    if (m->id || m->type == JSONRPC_NOTIFY) {
+        put_member(ds, &first, "id", m->id);
+    }
+    ds_put_char(ds, '}');
+}
+
 char *
 jsonrpc_msg_to_string(const struct jsonrpc_msg *m)
 {
-    json_t *json = jsonrpc_msg_to_json(m);
-    char *s = json_dumps(json, JSON_COMPACT);
-    json_decref(json);
-    if (!s) {
-        vs_abort(0, "json_dumps failed");
-    }
-    return s;
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    jsonrpc_msg_put(m, &ds);
+    return ds_steal_cstr(&ds);
 }
 
 /* Framing: finds where each top-level JSON object ends. */
 
 struct json_framer {
     size_t max_size;            /* Largest object accepted, 0: no limit. */
+    int max_depth;              /* Deepest nesting accepted. */
     struct ds buf;              /* Bytes of the object so far. */
     int depth;                  /* Nesting depth, 0 between objects. */
     bool in_string;             /* Inside a string literal. */
@@ -285,6 +488,7 @@ json_framer_create(size_t max_size)
 {
     struct json_framer *f = xzalloc(sizeof *f);
     f->max_size = max_size;
+    f->max_depth = JSONRPC_MAX_DEPTH;
     ds_init(&f->buf);
     return f;
 }
@@ -367,7 +571,13 @@ json_framer_feed(struct json_framer *f, const char *buf, size_t n)
         } else if (c == '"') {
             f->in_string = true;
         } else if (c == '{' || c == '[') {
-            f->depth++;
+            if (++f->depth > f->max_depth) {
+                json_framer_set_error(
+                    f, EPROTO,
+                    xasprintf("message nests deeper than %d levels",
+                              f->max_depth));
+                return i;
+            }
         } else if (c == '}' || c == ']') {
             if (--f->depth == 0) {
                 f->done = true;
@@ -431,12 +641,18 @@ json_framer_get_error(const struct json_framer *f)
 
 /* Connections. */
 
+/* A chunk of output.  Messages are serialized straight into the last
+ * chunk while it is small, so that replies to a batch of requests leave in
+ * one system call. */
 struct jsonrpc_obuf {
     struct vs_list node;        /* In struct jsonrpc's 'output'. */
-    char *data;
-    size_t size;
+    struct ds data;
     size_t ofs;                 /* Bytes already sent. */
+    size_t n_msgs;              /* Messages that end in this chunk. */
 };
+
+/* Messages are appended to the last chunk while it is smaller than this. */
+#define JSONRPC_OBUF_COALESCE (64 * 1024)
 
 #define JSONRPC_INPUT_SIZE 4096
 
@@ -452,11 +668,21 @@ struct jsonrpc {
     size_t input_ofs;           /* First unprocessed byte in 'input'. */
     size_t input_len;           /* Bytes in 'input'. */
     unsigned long long int received_bytes;
+    /* The reactor iteration in which a read returned less than asked for,
+     * or ULLONG_MAX.  The stream was drained then, so reading again before
+     * the reactor has run once more would most likely just return EAGAIN:
+     * skip that system call (any data that arrives wakes the reactor). */
+    unsigned long long int drained_iteration;
 
     /* Output. */
     struct vs_list output;      /* Contains struct jsonrpc_obuf. */
-    size_t output_count;        /* Number of buffers in 'output'. */
+    size_t output_count;        /* Messages not completely sent. */
     size_t backlog;             /* Bytes in 'output' not yet sent. */
+    bool deferred;              /* Output queued without trying to send. */
+
+    /* Slow consumer limits (0: none). */
+    size_t max_backlog_bytes;
+    size_t max_backlog_msgs;
 };
 
 static void jsonrpc_error(struct jsonrpc *, int error);
@@ -471,8 +697,16 @@ jsonrpc_open(struct stream *stream)
     rpc->name = xstrdup(stream_get_name(stream));
     rpc->max_msg_size = JSONRPC_DEFAULT_MAX_MSG_SIZE;
     rpc->framer = json_framer_create(rpc->max_msg_size);
+    rpc->drained_iteration = ULLONG_MAX;
     vs_list_init(&rpc->output);
     return rpc;
+}
+
+static void
+jsonrpc_obuf_destroy(struct jsonrpc_obuf *buf)
+{
+    ds_destroy(&buf->data);
+    free(buf);
 }
 
 static void
@@ -488,11 +722,11 @@ jsonrpc_cleanup(struct jsonrpc *rpc)
     rpc->input_ofs = rpc->input_len = 0;
 
     LIST_FOR_EACH_POP (buf, node, &rpc->output) {
-        free(buf->data);
-        free(buf);
+        jsonrpc_obuf_destroy(buf);
     }
     rpc->output_count = 0;
     rpc->backlog = 0;
+    rpc->deferred = false;
 }
 
 void
@@ -520,6 +754,14 @@ jsonrpc_set_max_msg_size(struct jsonrpc *rpc, size_t max)
     }
 }
 
+void
+jsonrpc_set_max_backlog(struct jsonrpc *rpc, size_t max_bytes,
+                        size_t max_msgs)
+{
+    rpc->max_backlog_bytes = max_bytes;
+    rpc->max_backlog_msgs = max_msgs;
+}
+
 /* Marks RPC as failed with ERROR (a positive errno or EOF) and releases
  * the stream, unless it already failed. */
 static void
@@ -539,20 +781,21 @@ jsonrpc_run(struct jsonrpc *rpc)
         return;
     }
 
+    rpc->deferred = false;
     stream_run(rpc->stream);
     while (!vs_list_is_empty(&rpc->output)) {
         struct jsonrpc_obuf *buf = CONTAINER_OF(vs_list_front(&rpc->output),
                                                 struct jsonrpc_obuf, node);
-        ssize_t retval = stream_send(rpc->stream, buf->data + buf->ofs,
-                                     buf->size - buf->ofs);
+        ssize_t retval = stream_send(rpc->stream,
+                                     buf->data.string + buf->ofs,
+                                     buf->data.length - buf->ofs);
         if (retval > 0) {
             rpc->backlog -= retval;
             buf->ofs += retval;
-            if (buf->ofs >= buf->size) {
+            if (buf->ofs >= buf->data.length) {
                 vs_list_remove(&buf->node);
-                rpc->output_count--;
-                free(buf->data);
-                free(buf);
+                rpc->output_count -= buf->n_msgs;
+                jsonrpc_obuf_destroy(buf);
             }
         } else {
             if (retval < 0 && retval != -EAGAIN) {
@@ -570,7 +813,9 @@ jsonrpc_wait(struct jsonrpc *rpc)
 {
     if (!rpc->status) {
         stream_run_wait(rpc->stream);
-        if (rpc->backlog) {
+        if (rpc->deferred) {
+            poll_immediate_wake();
+        } else if (rpc->backlog) {
             stream_send_wait(rpc->stream);
         }
     }
@@ -611,9 +856,24 @@ jsonrpc_log_msg(const struct jsonrpc *rpc, const char *title,
     }
 }
 
+/* Returns true if RPC's unsent output exceeds its slow-consumer limits.
+ * A single queued message never does: only a peer that lets messages pile
+ * up counts as slow. */
+static bool
+jsonrpc_backlog_exceeded(const struct jsonrpc *rpc)
+{
+    return (rpc->output_count > 1
+            && ((rpc->max_backlog_bytes
+                 && rpc->backlog > rpc->max_backlog_bytes)
+                || (rpc->max_backlog_msgs
+                    && rpc->output_count > rpc->max_backlog_msgs)));
+}
+
 int
 jsonrpc_send(struct jsonrpc *rpc, struct jsonrpc_msg *msg)
 {
+    struct jsonrpc_obuf *buf;
+
     if (rpc->status) {
         jsonrpc_msg_destroy(msg);
         return rpc->status;
@@ -622,16 +882,41 @@ jsonrpc_send(struct jsonrpc *rpc, struct jsonrpc_msg *msg)
     jsonrpc_log_msg(rpc, "send", msg);
     COVERAGE_INC(jsonrpc_send);
 
-    struct jsonrpc_obuf *buf = xmalloc(sizeof *buf);
-    buf->data = jsonrpc_msg_to_string(msg);
-    buf->size = strlen(buf->data);
-    buf->ofs = 0;
+    buf = (vs_list_is_empty(&rpc->output) ? NULL
+           : CONTAINER_OF(vs_list_back(&rpc->output), struct jsonrpc_obuf,
+                          node));
+    if (!buf || buf->data.length >= JSONRPC_OBUF_COALESCE) {
+        buf = xmalloc(sizeof *buf);
+        ds_init(&buf->data);
+        buf->ofs = 0;
+        buf->n_msgs = 0;
+        vs_list_push_back(&rpc->output, &buf->node);
+    }
+    size_t old_length = buf->data.length;
+    jsonrpc_msg_put(msg, &buf->data);
     jsonrpc_msg_destroy(msg);
-
-    vs_list_push_back(&rpc->output, &buf->node);
+    buf->n_msgs++;
     rpc->output_count++;
-    rpc->backlog += buf->size;
+    rpc->backlog += buf->data.length - old_length;
 
+    if (jsonrpc_backlog_exceeded(rpc)) {
+        COVERAGE_INC(jsonrpc_slow_consumer);
+        VLOG_WARN("%s: dropping slow consumer: %zu messages (%zu bytes) "
+                  "not yet sent, over the limit of %zu messages or "
+                  "%zu bytes", rpc->name, rpc->output_count, rpc->backlog,
+                  rpc->max_backlog_msgs, rpc->max_backlog_bytes);
+        jsonrpc_error(rpc, ENOBUFS);
+        return rpc->status;
+    }
+
+    if (rpc->input_ofs < rpc->input_len
+        && rpc->backlog < JSONRPC_OBUF_COALESCE) {
+        /* More input is already here, and the caller is probably about to
+         * answer it too: send the answers together, when jsonrpc_recv()
+         * runs out of input or at the next jsonrpc_run(). */
+        rpc->deferred = true;
+        return 0;
+    }
     jsonrpc_run(rpc);
     return rpc->status;
 }
@@ -645,7 +930,8 @@ jsonrpc_parse_received(struct jsonrpc *rpc, struct jsonrpc_msg **msgp)
     json_t *json = json_framer_take(rpc->framer, &error);
 
     if (!json) {
-        VLOG_WARN_RL(&rl, "%s: error parsing stream: %s", rpc->name, error);
+        VLOG_WARN_RL(&rl, "%s: error parsing stream: %s, closing "
+                     "connection", rpc->name, error);
         free(error);
         jsonrpc_error(rpc, EPROTO);
         return rpc->status;
@@ -654,8 +940,8 @@ jsonrpc_parse_received(struct jsonrpc *rpc, struct jsonrpc_msg **msgp)
     error = jsonrpc_msg_from_json(json, msgp);
     json_decref(json);
     if (error) {
-        VLOG_WARN_RL(&rl, "%s: received bad JSON-RPC message: %s",
-                     rpc->name, error);
+        VLOG_WARN_RL(&rl, "%s: received bad JSON-RPC message: %s, closing "
+                     "connection", rpc->name, error);
         free(error);
         jsonrpc_error(rpc, EPROTO);
         return rpc->status;
@@ -694,14 +980,36 @@ jsonrpc_recv(struct jsonrpc *rpc, struct jsonrpc_msg **msgp)
                 return rpc->status;
             }
         } else {
+            if (rpc->deferred) {
+                /* Send the answers to what was received before reading
+                 * (and maybe waiting for) more. */
+                jsonrpc_run(rpc);
+                if (rpc->status) {
+                    return rpc->status;
+                }
+            }
+
+            struct poll_loop_stats stats;
+            poll_loop_get_stats(&stats);
+            if (rpc->drained_iteration == stats.iterations) {
+                return EAGAIN;
+            }
+
             ssize_t retval = stream_recv(rpc->stream, rpc->input,
                                          sizeof rpc->input);
+            rpc->drained_iteration = (retval < (ssize_t) sizeof rpc->input
+                                      ? stats.iterations : ULLONG_MAX);
             if (retval < 0) {
                 if (retval == -EAGAIN) {
                     return EAGAIN;
                 }
-                VLOG_WARN_RL(&rl, "%s: receive error: %s", rpc->name,
-                             vs_strerror(-retval));
+                if (retval == -EPIPE || retval == -ECONNRESET) {
+                    VLOG_INFO_RL(&rl, "%s: receive error: %s", rpc->name,
+                                 vs_strerror(-retval));
+                } else {
+                    VLOG_WARN_RL(&rl, "%s: receive error: %s", rpc->name,
+                                 vs_strerror(-retval));
+                }
                 jsonrpc_error(rpc, -retval);
                 return rpc->status;
             } else if (retval == 0) {

@@ -56,7 +56,13 @@ json_t *jsonrpc_msg_to_json(const struct jsonrpc_msg *);
 /* Returns MSG serialized compactly; the caller frees it. */
 char *jsonrpc_msg_to_string(const struct jsonrpc_msg *);
 
-/* Incremental framing of back-to-back JSON objects on a byte stream. */
+/* Incremental framing of back-to-back JSON objects on a byte stream.
+ *
+ * Objects and arrays nested more than JSONRPC_MAX_DEPTH levels deep are a
+ * framing error ("message nests deeper than 64 levels"): no JSON-RPC or
+ * OVSDB message comes near it, and it keeps a hostile peer from making
+ * the recursive parser and printer work through absurd depths. */
+#define JSONRPC_MAX_DEPTH 64
 struct json_framer;
 /* MAX_SIZE bounds one message (0: no bound). */
 struct json_framer *json_framer_create(size_t max_size);
@@ -70,8 +76,8 @@ bool json_framer_is_done(const struct json_framer *);
  * (or NULL with *ERRORP set to a message the caller frees) and resets the
  * framer for the next object. */
 json_t *json_framer_take(struct json_framer *, char **errorp);
-/* Returns a message for a framing error (garbage between objects, size
- * limit), or NULL. */
+/* Returns a message for a framing error (garbage between objects, size or
+ * depth limit), or NULL. */
 const char *json_framer_get_error(const struct json_framer *);
 
 /* A JSON-RPC connection. */
@@ -87,6 +93,15 @@ const char *jsonrpc_get_name(const struct jsonrpc *);
  * the connection with EMSGSIZE and a log line. */
 void jsonrpc_set_max_msg_size(struct jsonrpc *, size_t max);
 
+/* Slow-consumer limits: when more than MAX_MSGS messages or MAX_BYTES
+ * bytes are queued but not yet sent (0 = no limit on that count), the next
+ * jsonrpc_send() drops the connection with ENOBUFS and a warning, instead of
+ * queueing without bound.  One message alone never exceeds the limits, so
+ * a single large message can always be sent.  No limits by default;
+ * jsonrpc_session sets some. */
+void jsonrpc_set_max_backlog(struct jsonrpc *, size_t max_bytes,
+                             size_t max_msgs);
+
 /* Sends queued output; registers waits. */
 void jsonrpc_run(struct jsonrpc *);
 void jsonrpc_wait(struct jsonrpc *);
@@ -99,7 +114,13 @@ size_t jsonrpc_get_backlog_msgs(const struct jsonrpc *);
 unsigned long long int jsonrpc_get_received_bytes(const struct jsonrpc *);
 
 /* Queues MSG (taking ownership) and tries to send it now.  Returns 0 or
- * the connection's error status. */
+ * the connection's error status.
+ *
+ * Exception, for throughput: if more received bytes are already buffered
+ * (the caller is working through a batch of requests), the message is only
+ * queued; it leaves together with the following ones when jsonrpc_recv()
+ * runs out of buffered input or at the next jsonrpc_run(), and
+ * jsonrpc_wait() wakes the loop at once meanwhile. */
 int jsonrpc_send(struct jsonrpc *, struct jsonrpc_msg *);
 /* Tries to receive one message: returns 0 with *MSGP set, EAGAIN if none
  * is complete yet, EOF or errno once the connection failed. */

@@ -127,6 +127,14 @@ fd_wait(struct stream *stream, enum stream_wait_type wait)
     }
 }
 
+static int
+fd_get_socket_fd(const struct stream *stream)
+{
+    const struct stream_fd *s = CONTAINER_OF(stream, struct stream_fd,
+                                             stream);
+    return s->is_socket ? s->fd : -1;
+}
+
 static const struct stream_class stream_fd_class = {
     .name = "fd",
     .needs_probes = false,
@@ -138,6 +146,7 @@ static const struct stream_class stream_fd_class = {
     .run = NULL,
     .run_wait = NULL,
     .wait = fd_wait,
+    .get_socket_fd = fd_get_socket_fd,
 };
 
 /* Passive fd streams. */
@@ -149,6 +158,15 @@ struct fd_pstream {
                      struct stream **);
     char *unlink_path;
     long long int backoff_until;    /* Don't accept until this time. */
+
+    /* A persistent watch on 'fd' tells us when a connection is pending, so
+     * that a busy server does not pay a failing accept() per listener per
+     * loop iteration.  'readable' is set by the watch, which then disarms
+     * itself, and cleared when accept() says EAGAIN, which rearms it.  (A
+     * watch left armed while the owner does not accept would wake the loop
+     * over and over.) */
+    struct poll_watch *watch;
+    bool readable;
 };
 
 static const struct pstream_class fd_pstream_class;
@@ -158,6 +176,15 @@ fd_pstream_cast(struct pstream *pstream)
 {
     vs_assert(pstream->class == &fd_pstream_class);
     return CONTAINER_OF(pstream, struct fd_pstream, pstream);
+}
+
+static void
+pfd_watch_cb(int fd VS_UNUSED, short int revents VS_UNUSED, void *ps_)
+{
+    struct fd_pstream *ps = ps_;
+
+    ps->readable = true;
+    poll_watch_set_events(ps->watch, 0);
 }
 
 /* Creates a listener named NAME (taken over) on the listening socket FD
@@ -178,6 +205,9 @@ new_fd_pstream(char *name, int fd,
     ps->accept_cb = accept_cb;
     ps->unlink_path = unlink_path;
     ps->backoff_until = LLONG_MIN;
+    /* Disarmed until accept() first says EAGAIN. */
+    ps->watch = poll_watch_create(fd, 0, pfd_watch_cb, ps);
+    ps->readable = true;
     *pstreamp = &ps->pstream;
     return 0;
 }
@@ -187,6 +217,7 @@ pfd_close(struct pstream *pstream)
 {
     struct fd_pstream *ps = fd_pstream_cast(pstream);
 
+    poll_watch_destroy(ps->watch);
     poll_fd_close(ps->fd);
     if (ps->unlink_path) {
         fatal_signal_unlink_file_now(ps->unlink_path);
@@ -205,7 +236,13 @@ pfd_accept(struct pstream *pstream, struct stream **new_streamp)
     int new_fd;
     int error;
 
-    if (time_msec() < ps->backoff_until) {
+    if (ps->backoff_until != LLONG_MIN) {
+        if (time_msec() < ps->backoff_until) {
+            return EAGAIN;
+        }
+        ps->backoff_until = LLONG_MIN;
+    }
+    if (!ps->readable) {
         return EAGAIN;
     }
 
@@ -217,6 +254,8 @@ pfd_accept(struct pstream *pstream, struct stream **new_streamp)
     if (new_fd < 0) {
         error = errno;
         if (error == EWOULDBLOCK || error == EAGAIN) {
+            ps->readable = false;
+            poll_watch_set_events(ps->watch, POLLIN);
             return EAGAIN;
         }
         if (error == EMFILE || error == ENFILE || error == ENOBUFS
@@ -248,11 +287,13 @@ pfd_wait(struct pstream *pstream)
 {
     struct fd_pstream *ps = fd_pstream_cast(pstream);
 
-    if (time_msec() < ps->backoff_until) {
+    if (ps->backoff_until != LLONG_MIN) {
         poll_timer_wait_until(ps->backoff_until);
-    } else {
-        poll_fd_wait(ps->fd, POLLIN);
+    } else if (ps->readable) {
+        /* Connections may still be pending. */
+        poll_immediate_wake();
     }
+    /* Otherwise the watch wakes the loop when a connection arrives. */
 }
 
 static const struct pstream_class fd_pstream_class = {

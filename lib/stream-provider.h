@@ -35,6 +35,8 @@ struct stream_class {
     void (*run)(struct stream *);           /* May be NULL. */
     void (*run_wait)(struct stream *);      /* May be NULL. */
     void (*wait)(struct stream *, enum stream_wait_type);
+    /* Returns the stream's socket fd, or -1.  May be NULL. */
+    int (*get_socket_fd)(const struct stream *);
 };
 
 /* A passive stream. */
@@ -68,5 +70,20 @@ int new_fd_pstream(char *name, int fd,
 
 extern const struct stream_class unix_stream_class;
 extern const struct pstream_class punix_pstream_class;
+extern const struct stream_class tcp_stream_class;
+extern const struct pstream_class ptcp_pstream_class;
+extern const struct stream_class ssl_stream_class;
+extern const struct pstream_class pssl_pstream_class;
+
+/* Helpers for the tcp and ssl classes (stream-tcp.c). */
+struct sockaddr_storage;
+/* Returns a new name "PREFIX:ADDRESS:PORT" for the peer SS
+ * ("tcp:10.0.0.2:5555", "ssl:[::1]:5555"). */
+char *stream_name_from_peer(const char *prefix,
+                            const struct sockaddr_storage *ss);
+/* Returns a new name "PREFIX:PORT:ADDRESS" for the bound address SS
+ * ("ptcp:41234:127.0.0.1"). */
+char *pstream_name_from_bound(const char *prefix,
+                              const struct sockaddr_storage *ss);
 
 #endif /* stream-provider.h */

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "coverage.h"
+#include "dynamic-string.h"
 #include "poll-loop.h"
+#include "socket-util.h"
 #include "stream-provider.h"
 #include "timeval.h"
 #include "util.h"
@@ -26,13 +28,17 @@ enum stream_state {
     SCS_DISCONNECTED            /* Connection failed or closed. */
 };
 
-/* Known classes.  tcp and ssl slot in here. */
+/* Known classes. */
 static const struct stream_class *const stream_classes[] = {
     &unix_stream_class,
+    &tcp_stream_class,
+    &ssl_stream_class,
 };
 
 static const struct pstream_class *const pstream_classes[] = {
     &punix_pstream_class,
+    &ptcp_pstream_class,
+    &pssl_pstream_class,
 };
 
 /* Splits NAME at its first ':' and returns the length of the prefix, or 0
@@ -141,6 +147,39 @@ stream_open(const char *name, struct stream **streamp)
     }
     *streamp = stream;
     return 0;
+}
+
+/* Returns true if the "HOST[:PORT]" part of an active tcp or ssl name
+ * lacks the port. */
+static bool
+active_target_lacks_port(const char *target)
+{
+    if (target[0] == '[') {
+        const char *end = strchr(target, ']');
+        return end && end[1] == '\0';
+    }
+    const char *colon = strchr(target, ':');
+    return !colon;
+}
+
+int
+stream_open_with_default_ports(const char *name, uint16_t default_tcp_port,
+                               uint16_t default_ssl_port,
+                               struct stream **streamp)
+{
+    char *full = NULL;
+    int error;
+
+    if (str_starts_with(name, "tcp:")
+        && active_target_lacks_port(name + 4)) {
+        full = xasprintf("%s:%u", name, (unsigned int) default_tcp_port);
+    } else if (str_starts_with(name, "ssl:")
+               && active_target_lacks_port(name + 4)) {
+        full = xasprintf("%s:%u", name, (unsigned int) default_ssl_port);
+    }
+    error = stream_open(full ? full : name, streamp);
+    free(full);
+    return error;
 }
 
 /* Completes a connection started with stream_open(), whose result is
@@ -267,6 +306,49 @@ stream_wait(struct stream *stream, enum stream_wait_type wait)
     stream->class->wait(stream, wait);
 }
 
+int
+stream_set_socket_buffers(struct stream *stream, int sndbuf, int rcvbuf)
+{
+    int fd = (stream->class->get_socket_fd
+              ? stream->class->get_socket_fd(stream) : -1);
+    int error = 0;
+
+    if (fd < 0) {
+        return EOPNOTSUPP;
+    }
+    if (sndbuf > 0) {
+        error = set_socket_sndbuf(fd, sndbuf);
+    }
+    if (!error && rcvbuf > 0) {
+        error = set_socket_rcvbuf(fd, rcvbuf);
+    }
+    return error;
+}
+
+/* Names for tcp and ssl streams. */
+
+char *
+stream_name_from_peer(const char *prefix, const struct sockaddr_storage *ss)
+{
+    struct ds name = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&name, "%s:", prefix);
+    ss_format_address(ss, &name);
+    ds_put_format(&name, ":%u", (unsigned int) ss_get_port(ss));
+    return ds_steal_cstr(&name);
+}
+
+char *
+pstream_name_from_bound(const char *prefix,
+                        const struct sockaddr_storage *ss)
+{
+    struct ds name = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&name, "%s:%u:", prefix, (unsigned int) ss_get_port(ss));
+    ss_format_address(ss, &name);
+    return ds_steal_cstr(&name);
+}
+
 /* Passive streams. */
 
 void
@@ -304,6 +386,30 @@ pstream_open(const char *name, struct pstream **pstreamp)
     return 0;
 }
 
+int
+pstream_open_with_default_ports(const char *name,
+                                uint16_t default_ptcp_port,
+                                uint16_t default_pssl_port,
+                                struct pstream **pstreamp)
+{
+    char *full = NULL;
+    int error;
+
+    /* "ptcp:" and "ptcp::HOST" lack the port. */
+    if (str_starts_with(name, "ptcp:")
+        && (name[5] == '\0' || name[5] == ':')) {
+        full = xasprintf("ptcp:%u%s", (unsigned int) default_ptcp_port,
+                         name + 5);
+    } else if (str_starts_with(name, "pssl:")
+               && (name[5] == '\0' || name[5] == ':')) {
+        full = xasprintf("pssl:%u%s", (unsigned int) default_pssl_port,
+                         name + 5);
+    }
+    error = pstream_open(full ? full : name, pstreamp);
+    free(full);
+    return error;
+}
+
 const char *
 pstream_get_name(const struct pstream *pstream)
 {
@@ -337,4 +443,13 @@ void
 pstream_wait(struct pstream *pstream)
 {
     pstream->class->wait(pstream);
+}
+
+/* Accessors added for ovsdb-lite's server (persistent poll watches). */
+
+int
+stream_get_fd(const struct stream *stream)
+{
+    return (stream->class->get_socket_fd
+            ? stream->class->get_socket_fd(stream) : -1);
 }

@@ -1,5 +1,15 @@
 /* Byte streams (active) and listeners (passive), named as in Open vSwitch:
- * "unix:PATH" / "punix:PATH" (more classes in stream-provider.h).
+ *
+ *   unix:PATH             punix:PATH
+ *   tcp:HOST:PORT         ptcp:PORT[:HOST]
+ *   ssl:HOST:PORT         pssl:PORT[:HOST]     (see stream-ssl.h)
+ *
+ * HOST is a numeric IPv4 address or an IPv6 address in brackets
+ * ("tcp:[::1]:6640").  A passive PORT of 0 binds an ephemeral port, and the
+ * listener's name then reports the port and address actually bound
+ * ("ptcp:0:127.0.0.1" becomes "ptcp:41234:127.0.0.1").  Accepted streams
+ * are named after the peer ("tcp:10.0.0.2:5555").  tcp and ssl streams use
+ * TCP_NODELAY; listeners use SO_REUSEADDR; every fd is close-on-exec.
  *
  * Everything is non-blocking.  stream_open() starts a connection;
  * stream_connect() returns EAGAIN until it completes.  stream_recv() and
@@ -11,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct stream;
@@ -29,6 +40,13 @@ int stream_verify_name(const char *name);
 /* Starts connecting to NAME.  Returns 0 and stores a new stream in
  * *STREAMP, or a positive errno and NULL. */
 int stream_open(const char *name, struct stream **streamp);
+/* Like stream_open(), but a "tcp:" or "ssl:" NAME without a port gets
+ * DEFAULT_TCP_PORT or DEFAULT_SSL_PORT ("tcp:10.0.0.1" means
+ * "tcp:10.0.0.1:6640" with a default of 6640). */
+int stream_open_with_default_ports(const char *name,
+                                   uint16_t default_tcp_port,
+                                   uint16_t default_ssl_port,
+                                   struct stream **streamp);
 /* Like stream_open() but waits for the connection to complete. */
 int stream_open_block(int error, long long int timeout_msec,
                       struct stream **streamp);
@@ -54,9 +72,25 @@ static inline void stream_recv_wait(struct stream *s)
 static inline void stream_send_wait(struct stream *s)
 { stream_wait(s, STREAM_SEND); }
 
+/* Sets the kernel send and receive buffer sizes of STREAM's socket (a size
+ * of 0 leaves that one alone).  For tests and tuning.  Returns 0, or a
+ * positive errno (EOPNOTSUPP if STREAM has no socket). */
+int stream_set_socket_buffers(struct stream *, int sndbuf, int rcvbuf);
+
 /* Passive streams. */
 int pstream_verify_name(const char *name);
+/* Starts listening on NAME.  Returns 0 and stores a new listener in
+ * *PSTREAMP, or a positive errno and NULL. */
 int pstream_open(const char *name, struct pstream **pstreamp);
+/* Like pstream_open(), but a "ptcp:" or "pssl:" NAME without a port
+ * ("ptcp:" or "ptcp::10.0.0.1") gets DEFAULT_PTCP_PORT or
+ * DEFAULT_PSSL_PORT. */
+int pstream_open_with_default_ports(const char *name,
+                                    uint16_t default_ptcp_port,
+                                    uint16_t default_pssl_port,
+                                    struct pstream **pstreamp);
+/* Returns the listener's name, with the bound port and address for ptcp
+ * and pssl. */
 const char *pstream_get_name(const struct pstream *);
 void pstream_close(struct pstream *);
 /* Accepts one pending connection: returns 0 with *STREAMP set, EAGAIN if
@@ -67,5 +101,12 @@ void pstream_wait(struct pstream *);
 /* Returns true if streams of NAME's class need application-level liveness
  * probes (false for unix:, true for tcp: and ssl:). */
 bool stream_or_pstream_needs_probes(const char *name);
+
+/* Accessors added for ovsdb-lite's server (persistent poll watches). */
+
+/* Returns STREAM's socket fd (owned by STREAM; do not close it), or -1 if
+ * it has none.  A caller that watches the fd itself must still use
+ * stream_wait() for classes that buffer data (ssl). */
+int stream_get_fd(const struct stream *);
 
 #endif /* stream.h */

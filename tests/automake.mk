@@ -11,16 +11,18 @@ TESTSUITE_AT = \
 	tests/interop-ovs.at \
 	tests/reconnect.at \
 	tests/netlink.at \
+	tests/stream.at \
+	tests/jsonrpc.at \
 	tests/root-ns.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/package.m4 \
 	tests/atlocal.in tests/ovs-sandbox.sh \
-	tests/test-reconnect.py
+	tests/test-reconnect.py tests/test-jsonrpc.py
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 check_PROGRAMS += tests/test-containers tests/test-poll-loop \
 	tests/test-vlog tests/test-unixctl tests/test-reconnect \
-	tests/test-netlink
+	tests/test-netlink tests/test-jsonrpc
 tests_test_containers_SOURCES = tests/test-containers.c
 tests_test_containers_LDADD = $(VS_LIBS)
 tests_test_poll_loop_SOURCES = tests/test-poll-loop.c
@@ -63,3 +65,12 @@ tests_test_reconnect_SOURCES = tests/test-reconnect.c
 tests_test_reconnect_LDADD = $(VS_LIBS)
 tests_test_netlink_SOURCES = tests/test-netlink.c
 tests_test_netlink_LDADD = $(VS_LIBS)
+tests_test_jsonrpc_SOURCES = tests/test-jsonrpc.c
+tests_test_jsonrpc_LDADD = $(VS_LIBS)
+
+include tests/ovsdb-data.mk
+include tests/ovsdb-log.mk
+include tests/ovsdb-server.mk
+include tests/ovsdb-client.mk
+include tests/idl.mk
+include tests/vswitchd.mk

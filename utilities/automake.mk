@@ -1,7 +1,18 @@
 bin_PROGRAMS += utilities/appctl utilities/vs-bench
 utilities_appctl_SOURCES = utilities/appctl.c
 utilities_appctl_LDADD = $(VS_LIBS)
-utilities_vs_bench_SOURCES = utilities/vs-bench.c
+utilities_vs_bench_SOURCES = utilities/vs-bench.c utilities/vs-bench.h \
+	utilities/vs-bench-netlink.c utilities/vs-bench-echo.c
 utilities_vs_bench_LDADD = $(VS_LIBS)
 man_MANS += utilities/appctl.8 utilities/vs-bench.8
-EXTRA_DIST += utilities/appctl.8 utilities/vs-bench.8 utilities/vs-setup.sh
+EXTRA_DIST += utilities/appctl.8 utilities/vs-bench.8 utilities/vs-setup.sh \
+	utilities/vs-bench-netlink.sh
+
+bin_PROGRAMS += utilities/ovsdb-lite-client
+utilities_ovsdb_lite_client_SOURCES = utilities/ovsdb-lite-client.c
+utilities_ovsdb_lite_client_LDADD = $(VS_LIBS)
+man_MANS += utilities/ovsdb-lite-client.1
+EXTRA_DIST += utilities/ovsdb-lite-client.1
+
+include utilities/vsctl.mk
+include utilities/vs-container.mk

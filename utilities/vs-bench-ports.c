@@ -35,7 +35,6 @@
 #include "util.h"
 #include "vlog.h"
 
-
 static double
 now(void)
 {
