@@ -598,11 +598,16 @@ netlink_monitor_run(struct netlink_monitor *mon)
             mon->more = true;
             break;
         }
+        if (!poll_fd_may_be_ready(mon->fd, POLLIN)) {
+            drained = true;     /* Nothing arrived: skip the recv(). */
+            break;
+        }
         len = recv(mon->fd, rx_buf, sizeof rx_buf, MSG_DONTWAIT);
         if (len < 0) {
             if (errno == EINTR) {
                 continue;
             } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                poll_fd_clear_ready(mon->fd, POLLIN);
                 drained = true;
                 break;
             } else if (errno == ENOBUFS) {

@@ -214,6 +214,28 @@ poll_fd_close(int fd)
     return close(fd);
 }
 
+bool
+poll_fd_may_be_ready(int fd, short int events)
+{
+    short int ev = poll_events_to_ev(events);
+    struct poll_fd *pfd = the_loop ? find_poll_fd(the_loop, fd) : NULL;
+
+    if (!pfd || (pfd->registered & ev) != ev) {
+        return true;
+    }
+    return (pfd->fired & ev) != 0;
+}
+
+void
+poll_fd_clear_ready(int fd, short int events)
+{
+    struct poll_fd *pfd = the_loop ? find_poll_fd(the_loop, fd) : NULL;
+
+    if (pfd) {
+        pfd->fired &= ~poll_events_to_ev(events);
+    }
+}
+
 /* Brings epoll's interest in line with this iteration's requests, touching
  * only the fds whose interest changed. */
 static void

@@ -54,6 +54,20 @@ void poll_fd_forget(int fd);
 /* poll_fd_forget(FD), then close(FD).  Returns close()'s result. */
 int poll_fd_close(int fd);
 
+/* Readiness hints, to skip system calls that would fail with EAGAIN.
+ *
+ * poll_fd_may_be_ready(FD, EVENTS) returns false only when FD was
+ * registered for EVENTS during the last poll_block() and did not become
+ * ready then; otherwise (ready, or unknown) it returns true.  Because epoll
+ * is level-triggered, treating "false" as EAGAIN is safe: data that arrives
+ * later wakes the next poll_block() as soon as the caller waits again.
+ *
+ * poll_fd_clear_ready(FD, EVENTS) records that FD is known to be drained
+ * for EVENTS (e.g. a read returned less than asked), so that later calls of
+ * poll_fd_may_be_ready() until the next poll_block() return false. */
+bool poll_fd_may_be_ready(int fd, short int events);
+void poll_fd_clear_ready(int fd, short int events);
+
 /* Persistent watches, for servers with many mostly idle connections.
  *
  * poll_fd_wait() costs a little user-space work per fd per iteration.  A

@@ -13,6 +13,8 @@
  *                    with the same number, and check it still wakes us.
  *   warp             with the clock stopped, a 1000 ms timer fires after
  *                    time_warp(1000) and not before.
+ *   hint             readiness hints (poll_fd_may_be_ready()) follow what
+ *                    the last poll_block() saw.
  *   watch N          N idle sockets under persistent watches: only the ones
  *                    written to call back, and idle iterations change
  *                    nothing in epoll.
@@ -300,6 +302,41 @@ cmd_watch(int argc, char *argv[])
     return 0;
 }
 
+static int
+cmd_hint(int argc VS_UNUSED, char *argv[] VS_UNUSED)
+{
+    int fds[2];
+
+    make_pipe(fds);
+    printf("never waited: %d\n", poll_fd_may_be_ready(fds[0], POLLIN));
+
+    poll_fd_wait(fds[0], POLLIN);
+    poll_timer_wait(10);
+    poll_block();
+    printf("waited, idle: %d\n", poll_fd_may_be_ready(fds[0], POLLIN));
+    printf("not waited for POLLOUT: %d\n",
+           poll_fd_may_be_ready(fds[0], POLLOUT));
+
+    if (write(fds[1], "x", 1) != 1) {
+        vs_fatal(errno, "write");
+    }
+    poll_fd_wait(fds[0], POLLIN);
+    poll_timer_wait(60000);
+    poll_block();
+    printf("waited, readable: %d\n", poll_fd_may_be_ready(fds[0], POLLIN));
+    poll_fd_clear_ready(fds[0], POLLIN);
+    printf("after clear: %d\n", poll_fd_may_be_ready(fds[0], POLLIN));
+
+    /* Data still there: the next wait wakes at once (level-triggered). */
+    poll_fd_wait(fds[0], POLLIN);
+    poll_timer_wait(60000);
+    poll_block();
+    printf("still readable: %d\n", poll_fd_may_be_ready(fds[0], POLLIN));
+    poll_fd_close(fds[0]);
+    poll_fd_close(fds[1]);
+    return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -314,6 +351,7 @@ main(int argc, char *argv[])
         {"reuse", cmd_reuse},
         {"warp", cmd_warp},
         {"watch", cmd_watch},
+        {"hint", cmd_hint},
     };
 
     set_program_name(argv[0]);
