@@ -264,19 +264,23 @@ parse_nested(struct nlattr *tb[], int maxtype, const struct nlattr *nest)
     return nla_parse_nested(tb, maxtype, (struct nlattr *) nest, NULL);
 }
 
-/* Appends a zeroed element of SIZE bytes to *ARRAY, which holds *N
- * elements in room for *ALLOCATED, and returns it. */
+/* What a dump collects: N elements in room for ALLOCATED. */
+struct dump_array {
+    void *elems;
+    size_t n, allocated;
+};
+
+/* Appends a zeroed element of SIZE bytes to ARRAY and returns it. */
 static void *
-array_append(void *arrayp_, size_t *n, size_t *allocated, size_t size)
+array_append(struct dump_array *array, size_t size)
 {
-    void **arrayp = arrayp_;
     void *elem;
 
-    if (*n >= *allocated) {
-        *allocated = *allocated ? *allocated * 2 : 16;
-        *arrayp = xrealloc(*arrayp, *allocated * size);
+    if (array->n >= array->allocated) {
+        array->allocated = array->allocated ? array->allocated * 2 : 16;
+        array->elems = xrealloc(array->elems, array->allocated * size);
     }
-    elem = (char *) *arrayp + (*n)++ * size;
+    elem = (char *) array->elems + array->n++ * size;
     memset(elem, 0, size);
     return elem;
 }
@@ -606,22 +610,81 @@ transact_ack(struct netlink_ns *ns, struct nl_msg *msg, char **extackp)
     return error;
 }
 
-/* Dumps: MAKE_MSG(AUX) builds the request; RESET(AUX) discards what an
- * interrupted attempt collected.  Retries interrupted dumps. */
-static int
-dump(struct netlink_ns *ns, struct nl_msg *(*make_msg)(const void *),
-     const void *make_aux, reply_func *reply, void (*reset)(void *),
-     void *aux, char **extackp)
+/* Fills in names from a link dump, for IFINDEX fields at byte offset
+ * INDEX_OFS and name fields at NAME_OFS of the N SIZE-byte elements of
+ * ARRAY. */
+static void
+fill_names(struct netlink_ns *ns, void *array, size_t n, size_t size,
+           size_t index_ofs, size_t name_ofs)
 {
+    struct netlink_link *links;
+    size_t n_links;
+
+    if (!n || netlink_link_dump(ns, &links, &n_links, NULL)) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *elem = (char *) array + i * size;
+        const struct netlink_link *l;
+        int ifindex;
+
+        memcpy(&ifindex, elem + index_ofs, sizeof ifindex);
+        l = netlink_link_find(links, n_links, ifindex);
+        if (l) {
+            memcpy(elem + name_ofs, l->name, IFNAMSIZ);
+        }
+    }
+    free(links);
+}
+
+/* How to dump one kind of object into an array. */
+struct dump_class {
+    const char *what;           /* For "cannot list WHAT". */
+    struct nl_msg *(*make_msg)(const void *make_aux);
+    reply_func *reply;          /* Appends to the aux's dump_array. */
+    size_t size;                /* Size of an element. */
+    int (*compare)(const void *, const void *); /* NULL: kernel's order. */
+
+    /* If FILL_NAMES, fill_names() with these offsets after the dump. */
+    bool fill_names;
+    size_t index_ofs, name_ofs;
+};
+
+/* Dumps: CLASS->make_msg(MAKE_AUX) builds the request, CLASS->reply(msg,
+ * AUX) appends each answer to ARRAY, which AUX contains.  Retries
+ * interrupted dumps, each time emptying ARRAY.  On success, sorts ARRAY
+ * with CLASS->compare, if any, fills in link names if CLASS says so, and
+ * returns 0.  On failure, frees and empties ARRAY, sets "cannot list WHAT"
+ * in *ERRP and returns a positive errno. */
+static int
+dump(struct netlink_ns *ns, const struct dump_class *class,
+     const void *make_aux, void *aux, struct dump_array *array, char **errp)
+{
+    char *extack = NULL;
     int error = EAGAIN;
 
     for (int i = 0; i < 10 && error == EAGAIN; i++) {
-        if (i) {
-            free(*extackp);
-            reset(aux);
-        }
-        error = transact(ns, make_msg(make_aux), reply, aux, extackp);
+        free(extack);
+        array->n = 0;
+        error = transact(ns, class->make_msg(make_aux), class->reply, aux,
+                         &extack);
     }
+    if (error) {
+        kernel_error(errp, error, extack, "cannot list %s%s", class->what,
+                     ns->suffix);
+        free(array->elems);
+        array->elems = NULL;
+        array->n = 0;
+    } else {
+        if (class->compare && array->n) {
+            qsort(array->elems, array->n, class->size, class->compare);
+        }
+        if (class->fill_names) {
+            fill_names(ns, array->elems, array->n, class->size,
+                       class->index_ofs, class->name_ofs);
+        }
+    }
+    free(extack);
     return error;
 }
 
@@ -838,7 +901,8 @@ netlink_link_get_by_index(struct netlink_ns *ns, int ifindex,
     return error;
 }
 
-/* Returns the ifindex of link NAME in NS (> 0), or 0 with an error. */
+/* Stores the ifindex of link NAME in NS (> 0) in *IFINDEXP, or 0 with an
+ * error.  A null NAME stands for "any link": 0, without error. */
 static int
 name_to_index(struct netlink_ns *ns, const char *name, int *ifindexp,
               char **errp)
@@ -846,38 +910,28 @@ name_to_index(struct netlink_ns *ns, const char *name, int *ifindexp,
     struct link_details d;
     int error;
 
+    if (!name) {
+        *ifindexp = 0;
+        return 0;
+    }
     error = get_link_details(ns, name, 0, &d, errp);
     *ifindexp = error ? 0 : d.link.ifindex;
     return error;
 }
 
-struct link_dump_aux {
-    struct netlink_link *links;
-    size_t n, allocated;
-};
-
 static int
-link_dump_reply(const struct nlmsghdr *hdr, void *aux_)
+link_dump_reply(const struct nlmsghdr *hdr, void *array_)
 {
-    struct link_dump_aux *aux = aux_;
+    struct dump_array *array = array_;
 
     if (hdr->nlmsg_type == RTM_NEWLINK) {
-        struct netlink_link *link = array_append(&aux->links, &aux->n,
-                                                 &aux->allocated,
-                                                 sizeof *link);
+        struct netlink_link *link = array_append(array, sizeof *link);
+
         if (!netlink_parse_link(hdr, link)) {
-            aux->n--;
+            array->n--;
         }
     }
     return 0;
-}
-
-static void
-link_dump_reset(void *aux_)
-{
-    struct link_dump_aux *aux = aux_;
-
-    aux->n = 0;
 }
 
 static struct nl_msg *
@@ -897,34 +951,27 @@ compare_links(const void *a_, const void *b_)
     return a->ifindex < b->ifindex ? -1 : a->ifindex > b->ifindex;
 }
 
+static const struct dump_class link_dump_class = {
+    .what = "links",
+    .make_msg = make_link_dump_msg,
+    .reply = link_dump_reply,
+    .size = sizeof(struct netlink_link),
+    .compare = compare_links,
+};
+
 int
 netlink_link_dump(struct netlink_ns *ns, struct netlink_link **linksp,
                   size_t *n, char **errp)
 {
-    struct link_dump_aux aux = { NULL, 0, 0 };
+    struct dump_array array = { NULL, 0, 0 };
     int family = AF_UNSPEC;
-    char *extack;
     int error;
 
     clear_error(errp);
-    error = dump(ns, make_link_dump_msg, &family, link_dump_reply,
-                 link_dump_reset, &aux, &extack);
-    if (error) {
-        kernel_error(errp, error, extack, "cannot list links%s",
-                     ns->suffix);
-        free(extack);
-        free(aux.links);
-        *linksp = NULL;
-        *n = 0;
-        return error;
-    }
-    free(extack);
-    if (aux.n) {
-        qsort(aux.links, aux.n, sizeof *aux.links, compare_links);
-    }
-    *linksp = aux.links;
-    *n = aux.n;
-    return 0;
+    error = dump(ns, &link_dump_class, &family, &array, &array, errp);
+    *linksp = array.elems;
+    *n = array.n;
+    return error;
 }
 
 const struct netlink_link *
@@ -1209,6 +1256,25 @@ finish_create(struct netlink_ns *ns, const char *name,
     return netlink_link_set(ns, name, &late, errp);
 }
 
+/* Asks the kernel to create LINK in NS; fails with EEXIST if its name is
+ * taken.  Returns 0 or a positive errno, with the kernel's extended ACK,
+ * if any, in *EXTACKP (caller frees).  Reports only a failure to build the
+ * request in *ERRP. */
+static int
+send_create(struct netlink_ns *ns, struct rtnl_link *link, char **extackp,
+            char **errp)
+{
+    struct nl_msg *msg;
+    int error;
+
+    error = rtnl_link_build_add_request(link, NLM_F_CREATE | NLM_F_EXCL,
+                                        &msg);
+    return (error < 0
+            ? set_error(errp, nlerr_to_errno(error),
+                        "cannot build netlink request")
+            : transact_ack(ns, msg, extackp));
+}
+
 /* Checks that ATTRS does not ask for what creation cannot do. */
 static int
 check_create_attrs(const struct netlink_link_attrs *attrs, const char *name,
@@ -1296,7 +1362,6 @@ netlink_bridge_add(struct netlink_ns *ns, const char *name,
                    bool may_exist, char **errp)
 {
     struct rtnl_link *link;
-    struct nl_msg *msg;
     char *extack = NULL;
     bool created = false;
     int error;
@@ -1311,13 +1376,7 @@ netlink_bridge_add(struct netlink_ns *ns, const char *name,
     rtnl_link_set_name(link, name);
     error = attrs_to_rtnl(ns, link, attrs, name, true, errp);
     if (!error) {
-        error = rtnl_link_build_add_request(link,
-                                            NLM_F_CREATE | NLM_F_EXCL,
-                                            &msg);
-        error = (error < 0
-                 ? set_error(errp, nlerr_to_errno(error),
-                             "cannot build netlink request")
-                 : transact_ack(ns, msg, &extack));
+        error = send_create(ns, link, &extack, errp);
         if (error == EEXIST) {
             struct link_details d;
 
@@ -1412,7 +1471,6 @@ netlink_veth_add(struct netlink_ns *ns, const char *name,
 {
     struct netlink_link_attrs pattrs;
     struct rtnl_link *link, *peer;
-    struct nl_msg *msg;
     char *extack = NULL;
     int error;
 
@@ -1459,13 +1517,7 @@ netlink_veth_add(struct netlink_ns *ns, const char *name,
                               errp);
     }
     if (!error) {
-        error = rtnl_link_build_add_request(link,
-                                            NLM_F_CREATE | NLM_F_EXCL,
-                                            &msg);
-        error = (error < 0
-                 ? set_error(errp, nlerr_to_errno(error),
-                             "cannot build netlink request")
-                 : transact_ack(ns, msg, &extack));
+        error = send_create(ns, link, &extack, errp);
         if (error == EEXIST) {
             struct netlink_link l;
 
@@ -1514,7 +1566,6 @@ netlink_vxlan_add(struct netlink_ns *ns, const char *name,
 {
     struct nl_addr *remote = NULL, *local = NULL;
     struct rtnl_link *link;
-    struct nl_msg *msg;
     char *extack = NULL;
     int error;
 
@@ -1567,13 +1618,7 @@ netlink_vxlan_add(struct netlink_ns *ns, const char *name,
         error = attrs_to_rtnl(ns, link, attrs, name, true, errp);
     }
     if (!error) {
-        error = rtnl_link_build_add_request(link,
-                                            NLM_F_CREATE | NLM_F_EXCL,
-                                            &msg);
-        error = (error < 0
-                 ? set_error(errp, nlerr_to_errno(error),
-                             "cannot build netlink request")
-                 : transact_ack(ns, msg, &extack));
+        error = send_create(ns, link, &extack, errp);
         if (error == EEXIST) {
             set_error(errp, error, "device '%s' already exists%s", name,
                       ns->suffix);
@@ -1754,9 +1799,11 @@ get_vlan_port(struct netlink_ns *ns, const char *port,
     return error;
 }
 
-int
-netlink_bridge_vlan_add(struct netlink_ns *ns, const char *port,
-                        uint16_t vid, unsigned int flags, char **errp)
+/* Adds (TYPE is RTM_SETLINK, with FLAGSP) or deletes (RTM_DELLINK, FLAGSP
+ * null) VLAN VID on bridge or bridge port PORT. */
+static int
+change_vlan(struct netlink_ns *ns, const char *port, int type, uint16_t vid,
+            const unsigned int *flagsp, char **errp)
 {
     struct link_details d;
     int error;
@@ -1766,28 +1813,26 @@ netlink_bridge_vlan_add(struct netlink_ns *ns, const char *port,
     if (error || (error = get_vlan_port(ns, port, &d, errp))) {
         return error;
     }
-    return send_vlans(ns, &d, RTM_SETLINK, &vid, &flags, 1, errp);
+    return send_vlans(ns, &d, type, &vid, flagsp, 1, errp);
+}
+
+int
+netlink_bridge_vlan_add(struct netlink_ns *ns, const char *port,
+                        uint16_t vid, unsigned int flags, char **errp)
+{
+    return change_vlan(ns, port, RTM_SETLINK, vid, &flags, errp);
 }
 
 int
 netlink_bridge_vlan_del(struct netlink_ns *ns, const char *port,
                         uint16_t vid, char **errp)
 {
-    struct link_details d;
-    int error;
-
-    clear_error(errp);
-    error = check_vid(vid, errp);
-    if (error || (error = get_vlan_port(ns, port, &d, errp))) {
-        return error;
-    }
-    return send_vlans(ns, &d, RTM_DELLINK, &vid, NULL, 1, errp);
+    return change_vlan(ns, port, RTM_DELLINK, vid, NULL, errp);
 }
 
 struct vlan_dump_aux {
     int ifindex;                /* 0: all. */
-    struct netlink_vlan *vlans;
-    size_t n, allocated;
+    struct dump_array vlans;
 };
 
 static int
@@ -1821,8 +1866,7 @@ vlan_dump_reply(const struct nlmsghdr *hdr, void *aux_)
             continue;
         }
         v = nla_data(a);
-        vlan = array_append(&aux->vlans, &aux->n, &aux->allocated,
-                            sizeof *vlan);
+        vlan = array_append(&aux->vlans, sizeof *vlan);
         vlan->ifindex = ifi->ifi_index;
         memcpy(vlan->port, name, sizeof vlan->port);
         vlan->vid = v->vid;
@@ -1832,14 +1876,6 @@ vlan_dump_reply(const struct nlmsghdr *hdr, void *aux_)
                           ? NETLINK_VLAN_UNTAGGED : 0));
     }
     return 0;
-}
-
-static void
-vlan_dump_reset(void *aux_)
-{
-    struct vlan_dump_aux *aux = aux_;
-
-    aux->n = 0;
 }
 
 static struct nl_msg *
@@ -1864,28 +1900,24 @@ compare_vlans(const void *a_, const void *b_)
     return a->vid < b->vid ? -1 : a->vid > b->vid;
 }
 
+static const struct dump_class vlan_dump_class = {
+    .what = "bridge VLANs",
+    .make_msg = make_vlan_dump_msg,
+    .reply = vlan_dump_reply,
+    .size = sizeof(struct netlink_vlan),
+    .compare = compare_vlans,
+};
+
 static int
 list_vlans(struct netlink_ns *ns, int ifindex, struct netlink_vlan **vlansp,
            size_t *n, char **errp)
 {
     struct vlan_dump_aux aux = { .ifindex = ifindex };
-    char *extack;
     int error;
 
-    error = dump(ns, make_vlan_dump_msg, NULL, vlan_dump_reply,
-                 vlan_dump_reset, &aux, &extack);
-    if (error) {
-        kernel_error(errp, error, extack, "cannot list bridge VLANs%s",
-                     ns->suffix);
-        free(aux.vlans);
-        aux.vlans = NULL;
-        aux.n = 0;
-    } else if (aux.n) {
-        qsort(aux.vlans, aux.n, sizeof *aux.vlans, compare_vlans);
-    }
-    free(extack);
-    *vlansp = aux.vlans;
-    *n = aux.n;
+    error = dump(ns, &vlan_dump_class, NULL, &aux, &aux.vlans, errp);
+    *vlansp = aux.vlans.elems;
+    *n = aux.vlans.n;
     return error;
 }
 
@@ -1894,19 +1926,14 @@ netlink_bridge_vlan_list(struct netlink_ns *ns, const char *port,
                          struct netlink_vlan **vlansp, size_t *n,
                          char **errp)
 {
-    int ifindex = 0;
+    int ifindex;
     int error;
 
     clear_error(errp);
     *vlansp = NULL;
     *n = 0;
-    if (port) {
-        error = name_to_index(ns, port, &ifindex, errp);
-        if (error) {
-            return error;
-        }
-    }
-    return list_vlans(ns, ifindex, vlansp, n, errp);
+    error = name_to_index(ns, port, &ifindex, errp);
+    return error ? error : list_vlans(ns, ifindex, vlansp, n, errp);
 }
 
 int
@@ -1993,8 +2020,7 @@ netlink_bridge_vlan_set(struct netlink_ns *ns, const char *port,
 
 struct fdb_dump_aux {
     int master;                 /* 0: all. */
-    struct netlink_fdb *fdb;
-    size_t n, allocated;
+    struct dump_array fdb;
 };
 
 static int
@@ -2017,7 +2043,7 @@ fdb_dump_reply(const struct nlmsghdr *hdr, void *aux_)
         || (aux->master && attr_u32(tb[NDA_MASTER], 0) != aux->master)) {
         return 0;
     }
-    e = array_append(&aux->fdb, &aux->n, &aux->allocated, sizeof *e);
+    e = array_append(&aux->fdb, sizeof *e);
     memcpy(e->mac, nla_data(tb[NDA_LLADDR]), 6);
     e->ifindex = ndm->ndm_ifindex;
     e->master = attr_u32(tb[NDA_MASTER], 0);
@@ -2025,14 +2051,6 @@ fdb_dump_reply(const struct nlmsghdr *hdr, void *aux_)
     e->state = ndm->ndm_state;
     e->flags = ndm->ndm_flags;
     return 0;
-}
-
-static void
-fdb_dump_reset(void *aux_)
-{
-    struct fdb_dump_aux *aux = aux_;
-
-    aux->n = 0;
 }
 
 static struct nl_msg *
@@ -2043,66 +2061,31 @@ make_fdb_dump_msg(const void *aux VS_UNUSED)
     return make_simple_msg(RTM_GETNEIGH, NLM_F_DUMP, &ndm, sizeof ndm);
 }
 
-/* Fills in names from a link dump, for IFINDEX fields at byte offset
- * INDEX_OFS and name fields at NAME_OFS of the N SIZE-byte elements of
- * ARRAY. */
-static void
-fill_names(struct netlink_ns *ns, void *array, size_t n, size_t size,
-           size_t index_ofs, size_t name_ofs)
-{
-    struct netlink_link *links;
-    size_t n_links;
-
-    if (!n || netlink_link_dump(ns, &links, &n_links, NULL)) {
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char *elem = (char *) array + i * size;
-        const struct netlink_link *l;
-        int ifindex;
-
-        memcpy(&ifindex, elem + index_ofs, sizeof ifindex);
-        l = netlink_link_find(links, n_links, ifindex);
-        if (l) {
-            memcpy(elem + name_ofs, l->name, IFNAMSIZ);
-        }
-    }
-    free(links);
-}
+static const struct dump_class fdb_dump_class = {
+    .what = "forwarding database",
+    .make_msg = make_fdb_dump_msg,
+    .reply = fdb_dump_reply,
+    .size = sizeof(struct netlink_fdb),
+    .fill_names = true,
+    .index_ofs = offsetof(struct netlink_fdb, ifindex),
+    .name_ofs = offsetof(struct netlink_fdb, port),
+};
 
 int
 netlink_fdb_dump(struct netlink_ns *ns, const char *bridge,
                  struct netlink_fdb **fdbp, size_t *n, char **errp)
 {
-    struct fdb_dump_aux aux = { 0, NULL, 0, 0 };
-    char *extack;
+    struct fdb_dump_aux aux = { 0, { NULL, 0, 0 } };
     int error;
 
     clear_error(errp);
-    *fdbp = NULL;
-    *n = 0;
-    if (bridge) {
-        error = name_to_index(ns, bridge, &aux.master, errp);
-        if (error) {
-            return error;
-        }
+    error = name_to_index(ns, bridge, &aux.master, errp);
+    if (!error) {
+        error = dump(ns, &fdb_dump_class, NULL, &aux, &aux.fdb, errp);
     }
-    error = dump(ns, make_fdb_dump_msg, NULL, fdb_dump_reply,
-                 fdb_dump_reset, &aux, &extack);
-    if (error) {
-        kernel_error(errp, error, extack, "cannot list forwarding "
-                     "database%s", ns->suffix);
-        free(extack);
-        free(aux.fdb);
-        return error;
-    }
-    free(extack);
-    fill_names(ns, aux.fdb, aux.n, sizeof *aux.fdb,
-               offsetof(struct netlink_fdb, ifindex),
-               offsetof(struct netlink_fdb, port));
-    *fdbp = aux.fdb;
-    *n = aux.n;
-    return 0;
+    *fdbp = aux.fdb.elems;
+    *n = aux.fdb.n;
+    return error;
 }
 
 /* ---------------------------------------------------------------------
@@ -2223,8 +2206,7 @@ netlink_addr_del(struct netlink_ns *ns, const char *ifname,
 struct addr_dump_aux {
     int ifindex;                /* 0: all. */
     int family;                 /* AF_UNSPEC: all. */
-    struct netlink_addr *addrs;
-    size_t n, allocated;
+    struct dump_array addrs;
 };
 
 static int
@@ -2236,21 +2218,13 @@ addr_dump_reply(const struct nlmsghdr *hdr, void *aux_)
     if (hdr->nlmsg_type != RTM_NEWADDR) {
         return 0;
     }
-    addr = array_append(&aux->addrs, &aux->n, &aux->allocated, sizeof *addr);
+    addr = array_append(&aux->addrs, sizeof *addr);
     if (!netlink_parse_addr(hdr, addr)
         || (aux->ifindex && addr->ifindex != aux->ifindex)
         || (aux->family != AF_UNSPEC && addr->family != aux->family)) {
-        aux->n--;
+        aux->addrs.n--;
     }
     return 0;
-}
-
-static void
-addr_dump_reset(void *aux_)
-{
-    struct addr_dump_aux *aux = aux_;
-
-    aux->n = 0;
 }
 
 static struct nl_msg *
@@ -2281,42 +2255,32 @@ compare_addrs(const void *a_, const void *b_)
     return a->prefixlen < b->prefixlen ? -1 : a->prefixlen > b->prefixlen;
 }
 
+static const struct dump_class addr_dump_class = {
+    .what = "addresses",
+    .make_msg = make_addr_dump_msg,
+    .reply = addr_dump_reply,
+    .size = sizeof(struct netlink_addr),
+    .compare = compare_addrs,
+    .fill_names = true,
+    .index_ofs = offsetof(struct netlink_addr, ifindex),
+    .name_ofs = offsetof(struct netlink_addr, ifname),
+};
+
 int
 netlink_addr_list(struct netlink_ns *ns, const char *ifname, int family,
                   struct netlink_addr **addrsp, size_t *n, char **errp)
 {
-    struct addr_dump_aux aux = { 0, family, NULL, 0, 0 };
-    char *extack;
+    struct addr_dump_aux aux = { 0, family, { NULL, 0, 0 } };
     int error;
 
     clear_error(errp);
-    *addrsp = NULL;
-    *n = 0;
-    if (ifname) {
-        error = name_to_index(ns, ifname, &aux.ifindex, errp);
-        if (error) {
-            return error;
-        }
+    error = name_to_index(ns, ifname, &aux.ifindex, errp);
+    if (!error) {
+        error = dump(ns, &addr_dump_class, &family, &aux, &aux.addrs, errp);
     }
-    error = dump(ns, make_addr_dump_msg, &family, addr_dump_reply,
-                 addr_dump_reset, &aux, &extack);
-    if (error) {
-        kernel_error(errp, error, extack, "cannot list addresses%s",
-                     ns->suffix);
-        free(extack);
-        free(aux.addrs);
-        return error;
-    }
-    free(extack);
-    if (aux.n) {
-        qsort(aux.addrs, aux.n, sizeof *aux.addrs, compare_addrs);
-    }
-    fill_names(ns, aux.addrs, aux.n, sizeof *aux.addrs,
-               offsetof(struct netlink_addr, ifindex),
-               offsetof(struct netlink_addr, ifname));
-    *addrsp = aux.addrs;
-    *n = aux.n;
-    return 0;
+    *addrsp = aux.addrs.elems;
+    *n = aux.addrs.n;
+    return error;
 }
 
 /* ---------------------------------------------------------------------
@@ -2471,8 +2435,7 @@ netlink_route_del(struct netlink_ns *ns, const char *dst,
 
 struct route_dump_aux {
     int family;
-    struct netlink_route *routes;
-    size_t n, allocated;
+    struct dump_array routes;
 };
 
 static int
@@ -2499,7 +2462,7 @@ route_dump_reply(const struct nlmsghdr *hdr, void *aux_)
         return 0;
     }
     len = rtm->rtm_family == AF_INET ? 4 : 16;
-    r = array_append(&aux->routes, &aux->n, &aux->allocated, sizeof *r);
+    r = array_append(&aux->routes, sizeof *r);
     r->family = rtm->rtm_family;
     r->dst_len = rtm->rtm_dst_len;
     if (tb[RTA_DST] && (size_t) nla_len(tb[RTA_DST]) >= len) {
@@ -2518,14 +2481,6 @@ route_dump_reply(const struct nlmsghdr *hdr, void *aux_)
     return 0;
 }
 
-static void
-route_dump_reset(void *aux_)
-{
-    struct route_dump_aux *aux = aux_;
-
-    aux->n = 0;
-}
-
 static struct nl_msg *
 make_route_dump_msg(const void *family_)
 {
@@ -2535,31 +2490,26 @@ make_route_dump_msg(const void *family_)
     return make_simple_msg(RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof rtm);
 }
 
+static const struct dump_class route_dump_class = {
+    .what = "routes",
+    .make_msg = make_route_dump_msg,
+    .reply = route_dump_reply,
+    .size = sizeof(struct netlink_route),
+    .fill_names = true,
+    .index_ofs = offsetof(struct netlink_route, oif),
+    .name_ofs = offsetof(struct netlink_route, dev),
+};
+
 int
 netlink_route_list(struct netlink_ns *ns, int family,
                    struct netlink_route **routesp, size_t *n, char **errp)
 {
-    struct route_dump_aux aux = { family, NULL, 0, 0 };
-    char *extack;
+    struct route_dump_aux aux = { family, { NULL, 0, 0 } };
     int error;
 
     clear_error(errp);
-    *routesp = NULL;
-    *n = 0;
-    error = dump(ns, make_route_dump_msg, &family, route_dump_reply,
-                 route_dump_reset, &aux, &extack);
-    if (error) {
-        kernel_error(errp, error, extack, "cannot list routes%s",
-                     ns->suffix);
-        free(extack);
-        free(aux.routes);
-        return error;
-    }
-    free(extack);
-    fill_names(ns, aux.routes, aux.n, sizeof *aux.routes,
-               offsetof(struct netlink_route, oif),
-               offsetof(struct netlink_route, dev));
-    *routesp = aux.routes;
-    *n = aux.n;
-    return 0;
+    error = dump(ns, &route_dump_class, &family, &aux, &aux.routes, errp);
+    *routesp = aux.routes.elems;
+    *n = aux.routes.n;
+    return error;
 }

@@ -110,6 +110,7 @@ clause_from_json(const struct ovsdb_table_schema *ts, const json_t *json,
     const struct ovsdb_column *column;
     struct ovsdb_error *error;
     struct ovsdb_type type;
+    const char *function;
 
     clause->column = NULL;
     ovsdb_datum_init_empty(&clause->arg);
@@ -118,23 +119,11 @@ clause_from_json(const struct ovsdb_table_schema *ts, const json_t *json,
         clause->function = json_is_true(json) ? OVSDB_F_TRUE : OVSDB_F_FALSE;
         return NULL;
     }
-    if (!json_is_array(json) || json_array_size(json) != 3
-        || !json_is_string(json_array_get(json, 0))
-        || !json_is_string(json_array_get(json, 1))) {
-        return ovsdb_syntax_error(json, NULL, "Parse error in condition.");
-    }
-
-    const char *column_name = json_string_value(json_array_get(json, 0));
-    column = ovsdb_table_schema_get_column(ts, column_name);
-    if (!column) {
-        return ovsdb_syntax_error(json, "unknown column",
-                                  "No column %s in table %s.",
-                                  column_name, ts->name);
-    }
-
-    error = ovsdb_function_from_string(
-        json_string_value(json_array_get(json, 1)), &clause->function);
-    if (error) {
+    error = ovsdb_table_schema_parse_triple(ts, json, "condition", &column,
+                                            &function);
+    if (error
+        || (error = ovsdb_function_from_string(function,
+                                               &clause->function))) {
         return error;
     }
 

@@ -1549,6 +1549,22 @@ ovsdb_idl_row_get(const struct ovsdb_idl_row *row, const char *column,
     return c ? row_datum(row, c->index) : &empty;
 }
 
+const struct ovsdb_idl_row *
+ovsdb_idl_find_row_by_string(const struct ovsdb_idl *idl, const char *table,
+                             const char *column, const char *value)
+{
+    const struct ovsdb_idl_row *row;
+
+    OVSDB_IDL_FOR_EACH (row, table, idl) {
+        const char *s = ovsdb_idl_row_get_string(row, column);
+
+        if (s && !strcmp(s, value)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
 const char *
 ovsdb_idl_row_get_string(const struct ovsdb_idl_row *row, const char *column)
 {
@@ -1938,6 +1954,30 @@ write_atom(struct ovsdb_idl_txn *txn, const struct ovsdb_idl_row *row,
     }
     ovsdb_datum_init_single(&d, atom, NULL, &c->type);
     ovsdb_idl_txn_write(txn, row, column, &d);
+}
+
+bool
+ovsdb_idl_txn_write_smap(struct ovsdb_idl_txn *txn,
+                         const struct ovsdb_idl_row *row, const char *column,
+                         const char *const *kv, size_t n)
+{
+    const struct ovsdb_type *type;
+    struct ovsdb_datum d;
+
+    ovsdb_idl_row_get(row, column, &type);
+    if (!type) {
+        return false;
+    }
+    ovsdb_datum_init_empty(&d);
+    for (size_t i = 0; i < n; i++) {
+        union ovsdb_atom k = { .string = (char *) kv[2 * i] };
+        union ovsdb_atom v = { .string = (char *) kv[2 * i + 1] };
+
+        ovsdb_datum_add_unsafe(&d, &k, &v, type);
+    }
+    ovsdb_datum_sort_assert(&d, type);
+    ovsdb_idl_txn_write(txn, row, column, &d);
+    return true;
 }
 
 void

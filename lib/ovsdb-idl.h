@@ -194,6 +194,12 @@ const struct ovsdb_idl_row *ovsdb_idl_first_row(const struct ovsdb_idl *,
                                                 const char *table);
 const struct ovsdb_idl_row *ovsdb_idl_next_row(const struct ovsdb_idl_row *);
 size_t ovsdb_idl_count_rows(const struct ovsdb_idl *, const char *table);
+/* Returns a row of TABLE whose string COLUMN (see
+ * ovsdb_idl_row_get_string()) is VALUE, or NULL.  Scans the table: the
+ * first match in iteration order. */
+const struct ovsdb_idl_row *ovsdb_idl_find_row_by_string(
+    const struct ovsdb_idl *, const char *table, const char *column,
+    const char *value);
 
 #define OVSDB_IDL_FOR_EACH(ROW, TABLE, IDL)                 \
     for ((ROW) = ovsdb_idl_first_row(IDL, TABLE); (ROW);    \
@@ -344,6 +350,14 @@ void ovsdb_idl_txn_write_uuid(struct ovsdb_idl_txn *,
                               const char *column, const struct uuid *);
 void ovsdb_idl_txn_clear(struct ovsdb_idl_txn *,
                          const struct ovsdb_idl_row *, const char *column);
+/* Sets the string-to-string map COLUMN of ROW to the N pairs in KV (KV[2i]
+ * the key, KV[2i+1] its value; copied, keys in any order, each at most
+ * once).  Returns false, writing nothing, if the server has no such
+ * column. */
+bool ovsdb_idl_txn_write_smap(struct ovsdb_idl_txn *,
+                              const struct ovsdb_idl_row *,
+                              const char *column, const char *const *kv,
+                              size_t n);
 
 /* Makes the commit fail with TXN_TRY_AGAIN unless COLUMN of ROW still has,
  * on the server, the value the replica has now (sent as a "wait"

@@ -68,30 +68,22 @@ mutation_from_json(const struct ovsdb_table_schema *ts, const json_t *json,
 {
     const struct ovsdb_column *column;
     struct ovsdb_error *error;
+    const char *mutator;
     const json_t *value;
 
-    if (!json_is_array(json) || json_array_size(json) != 3
-        || !json_is_string(json_array_get(json, 0))
-        || !json_is_string(json_array_get(json, 1))) {
-        return ovsdb_syntax_error(json, NULL, "Parse error in mutation.");
-    }
-
-    const char *column_name = json_string_value(json_array_get(json, 0));
-    column = ovsdb_table_schema_get_column(ts, column_name);
-    if (!column) {
-        return ovsdb_syntax_error(json, "unknown column",
-                                  "No column %s in table %s.",
-                                  column_name, ts->name);
+    error = ovsdb_table_schema_parse_triple(ts, json, "mutation", &column,
+                                            &mutator);
+    if (error) {
+        return error;
     }
     if (!column->mutable_ || column->index < OVSDB_N_STD_COLUMNS) {
         return ovsdb_syntax_error(json, "constraint violation",
                                   "Cannot mutate immutable column %s in "
-                                  "table %s.", column_name, ts->name);
+                                  "table %s.", column->name, ts->name);
     }
     m->column = column;
 
-    error = ovsdb_mutator_from_string(
-        json_string_value(json_array_get(json, 1)), &m->mutator);
+    error = ovsdb_mutator_from_string(mutator, &m->mutator);
     if (error) {
         return error;
     }

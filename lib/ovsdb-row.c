@@ -112,11 +112,9 @@ ovsdb_row_from_json(struct ovsdb_row *row, const json_t *json,
         struct ovsdb_datum datum;
         struct ovsdb_error *error;
 
-        column = ovsdb_table_schema_get_column(ts, name);
-        if (!column) {
-            return ovsdb_syntax_error(json, "unknown column",
-                                      "No column %s in table %s.",
-                                      name, ts->name);
+        error = ovsdb_table_schema_find_column(ts, name, json, &column);
+        if (error) {
+            return error;
         }
         error = ovsdb_datum_from_json(&datum, &column->type, value, symtab);
         if (error) {

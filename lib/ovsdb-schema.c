@@ -356,6 +356,37 @@ ovsdb_table_schema_get_column(const struct ovsdb_table_schema *ts,
     return shash_find_data(&ts->columns, name);
 }
 
+struct ovsdb_error *
+ovsdb_table_schema_find_column(const struct ovsdb_table_schema *ts,
+                               const char *name, const json_t *json,
+                               const struct ovsdb_column **columnp)
+{
+    *columnp = ovsdb_table_schema_get_column(ts, name);
+    return (*columnp
+            ? NULL
+            : ovsdb_syntax_error(json, "unknown column",
+                                 "No column %s in table %s.", name,
+                                 ts->name));
+}
+
+struct ovsdb_error *
+ovsdb_table_schema_parse_triple(const struct ovsdb_table_schema *ts,
+                                const json_t *json, const char *what,
+                                const struct ovsdb_column **columnp,
+                                const char **operatorp)
+{
+    *columnp = NULL;
+    *operatorp = NULL;
+    if (!json_is_array(json) || json_array_size(json) != 3
+        || !json_is_string(json_array_get(json, 0))
+        || !json_is_string(json_array_get(json, 1))) {
+        return ovsdb_syntax_error(json, NULL, "Parse error in %s.", what);
+    }
+    *operatorp = json_string_value(json_array_get(json, 1));
+    return ovsdb_table_schema_find_column(
+        ts, json_string_value(json_array_get(json, 0)), json, columnp);
+}
+
 static int
 compare_strings(const void *a_, const void *b_)
 {

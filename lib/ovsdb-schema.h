@@ -130,6 +130,23 @@ json_t *ovsdb_table_schema_to_json(const struct ovsdb_table_schema *);
 /* Returns the column NAME (implicit columns included), or NULL. */
 const struct ovsdb_column *ovsdb_table_schema_get_column(
     const struct ovsdb_table_schema *, const char *name);
+/* Stores the column NAME of TS in *COLUMNP and returns NULL; if TS has no
+ * such column, stores NULL and returns an "unknown column" error about
+ * JSON ("No column NAME in table T."). */
+struct ovsdb_error *ovsdb_table_schema_find_column(
+    const struct ovsdb_table_schema *ts, const char *name,
+    const json_t *json, const struct ovsdb_column **columnp)
+    VS_WARN_UNUSED_RESULT;
+/* Parses the shape shared by an RFC 7047 <condition> clause and a
+ * <mutation>: JSON must be [COLUMN, OPERATOR, VALUE] with string COLUMN
+ * and OPERATOR, COLUMN in TS.  Stores the column in *COLUMNP and the
+ * operator's name (owned by JSON) in *OPERATORP and returns NULL, or
+ * returns an error: "Parse error in WHAT." or an "unknown column" one. */
+struct ovsdb_error *ovsdb_table_schema_parse_triple(
+    const struct ovsdb_table_schema *ts, const json_t *json,
+    const char *what, const struct ovsdb_column **columnp,
+    const char **operatorp)
+    VS_WARN_UNUSED_RESULT;
 /* Returns the column with INDEX (< n_columns). */
 static inline const struct ovsdb_column *
 ovsdb_table_schema_column(const struct ovsdb_table_schema *t,

@@ -43,27 +43,17 @@ CNI_N=${2:-50}
 CNI_PLUGIN=${CNI_PLUGIN:-/usr/lib/cni/bridge}
 P=vsbench$$
 TMP=$(mktemp -d "/tmp/$P.XXXXXX")
-
-die () {
-    echo "$ME: error: $*" >&2
-    exit 1
-}
+. "$REPO/utilities/vs-bench-lib.sh"
 
 # Deletes every namespace this run created.
 cleanup () {
-    local ns
-    ip netns list 2>/dev/null | sed 's/ .*//' | grep "^$P-" |
-        while read -r ns; do echo "netns del $ns"; done > "$TMP/del.batch"
-    if [ -s "$TMP/del.batch" ]; then
-        ip -force -batch "$TMP/del.batch" >/dev/null 2>&1 || :
-    fi
+    delete_namespaces
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-[ "$(id -u)" = 0 ] || die "needs root"
-command -v ip >/dev/null || die "needs iproute2"
+check_root
 case $N$CNI_N in *[!0-9]*) die "usage: $ME [N] [CNI_N]";; esac
 [ "$N" -ge 1 ] && [ "$CNI_N" -ge 1 ] || die "usage: $ME [N] [CNI_N]"
 
@@ -78,32 +68,6 @@ fi
 
 now_ns () {
     date +%s%N
-}
-
-# make_namespaces PREFIX COUNT: PREFIX1 ... PREFIXCOUNT, in one ip -batch.
-make_namespaces () {
-    local i
-    for i in $(seq 1 "$2"); do
-        echo "netns add $1$i"
-    done > "$TMP/add.batch"
-    ip -batch "$TMP/add.batch" || die "cannot create namespaces $1*"
-}
-
-# make_host NAME: a private host namespace with lo up.
-make_host () {
-    ip netns add "$1" || die "cannot create namespace $1"
-    ip -n "$1" link set lo up
-}
-
-# count_ports HOSTNS: veths enslaved to br0 and up in HOSTNS.
-count_ports () {
-    ip -n "$1" -o link show master br0 up 2>/dev/null | grep -c . || :
-}
-
-# Let the kernel finish destroying devices and namespaces from an earlier
-# round before timing the next one.
-settle () {
-    sleep 2
 }
 
 echo "vs-bench-netlink: N=$N containers (CNI: $CNI_N), $(nproc) CPUs, \
@@ -126,7 +90,7 @@ vs_rss=$(sed -n 's/^peak_rss_kb: //p' "$TMP/vs.out")
 vs_first_us=$(sed -n "s/^progress: ports 1-$CNI_N: \([0-9]*\) us.*/\1/p" \
               "$TMP/vs.out")
 vs_first_us=${vs_first_us:-$vs_port_us}
-vs_ports=$(count_ports "$P-h1")
+vs_ports=$(count_ports "$P-h1" br0)
 [ "$vs_ports" = "$N" ] || die "vs-bench: $vs_ports of $N ports up"
 ip -n "$P-a1" -o -4 addr show dev eth0 | grep -q 'inet ' ||
     die "vs-bench: no address in the first container"
@@ -134,49 +98,25 @@ ip -n "$P-a1" -o -4 addr show dev eth0 | grep -q 'inet ' ||
 # ---------------------------------------------------------------------------
 # 2. ip -batch.
 make_host "$P-h2"
-ip -n "$P-h2" link add br0 up type bridge || die "cannot create br0"
-make_namespaces "$P-b" "$N"
-for i in $(seq 1 "$N"); do
-    echo "link add vb$i up master br0 type veth peer name eth0 netns $P-b$i"
-done > "$TMP/host.batch"
-for i in $(seq 1 "$N"); do
-    printf 'addr add 10.64.%d.%d/16 dev eth0\nlink set eth0 up\n' \
-        $((i / 250)) $((i % 250 + 1)) > "$TMP/c$i.batch"
-done
+ip_batch_prepare "$P-h2" "$P-b" "$N"
 settle
 t0=$(now_ns)
 ip -n "$P-h2" -batch "$TMP/host.batch" || die "ip -batch (host) failed"
 t_host=$(now_ns)
-for i in $(seq 1 "$N"); do
-    ip -n "$P-b$i" -batch "$TMP/c$i.batch" || die "ip -batch ($i) failed"
-done
+ip_batch_containers "$P-b" "$N"
 t1=$(now_ns)
 ip_wall_us=$(( (t1 - t0) / 1000 ))
 ip_host_us=$(( (t_host - t0) / 1000 ))
-ip_ports=$(count_ports "$P-h2")
+ip_ports=$(count_ports "$P-h2" br0)
 [ "$ip_ports" = "$N" ] || die "ip -batch: $ip_ports of $N ports up"
 
 # ---------------------------------------------------------------------------
 # 3. CNI bridge plugin, host-local IPAM.
 cni_port_us=
-if [ -x "$CNI_PLUGIN" ] && [ -x "$(dirname "$CNI_PLUGIN")/host-local" ]; then
+if have_cni_plugin; then
     make_host "$P-h3"
     make_namespaces "$P-c" "$CNI_N"
-    cat > "$TMP/cni.conf" <<EOF
-{
-  "cniVersion": "0.4.0",
-  "name": "vsbench",
-  "type": "bridge",
-  "bridge": "br0",
-  "isGateway": false,
-  "ipMasq": false,
-  "ipam": {
-    "type": "host-local",
-    "subnet": "10.64.0.0/16",
-    "dataDir": "$TMP/ipam"
-  }
-}
-EOF
+    write_cni_conf
     cat > "$TMP/cni.sh" <<EOF
 for i in \$(seq 1 $CNI_N); do
     CNI_COMMAND=ADD CNI_CONTAINERID=vsbench\$i CNI_NETNS=/run/netns/$P-c\$i \
@@ -190,12 +130,10 @@ EOF
         { cat "$TMP/cni-result.json"; die "CNI bridge plugin failed"; }
     t1=$(now_ns)
     cni_wall_us=$(( (t1 - t0) / 1000 ))
-    cni_ports=$(count_ports "$P-h3")
+    cni_ports=$(count_ports "$P-h3" br0)
     [ "$cni_ports" = "$CNI_N" ] ||
         die "CNI: $cni_ports of $CNI_N ports up"
     cni_port_us=$(( cni_wall_us / CNI_N ))
-else
-    echo "(CNI bridge plugin not found at $CNI_PLUGIN: skipping it)"
 fi
 
 # ---------------------------------------------------------------------------

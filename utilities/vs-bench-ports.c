@@ -118,38 +118,10 @@ commit(struct ovsdb_idl_txn *txn, const char *what)
     return cfg;
 }
 
-static void
-write_smap(struct ovsdb_idl_txn *txn, const struct ovsdb_idl_row *row,
-           const char *column, const char *const *kv, size_t n)
-{
-    const struct ovsdb_type *type;
-    struct ovsdb_datum d;
-
-    ovsdb_idl_row_get(row, column, &type);
-    ovsdb_datum_init_empty(&d);
-    for (size_t i = 0; i < n; i++) {
-        union ovsdb_atom k = { .string = (char *) kv[2 * i] };
-        union ovsdb_atom v = { .string = (char *) kv[2 * i + 1] };
-
-        ovsdb_datum_add_unsafe(&d, &k, &v, type);
-    }
-    ovsdb_datum_sort_assert(&d, type);
-    ovsdb_idl_txn_write(txn, row, column, &d);
-}
-
 static const struct ovsdb_idl_row *
 find_bridge(const char *name)
 {
-    const struct ovsdb_idl_row *row;
-
-    OVSDB_IDL_FOR_EACH (row, "Bridge", idl) {
-        const char *n = ovsdb_idl_row_get_string(row, "name");
-
-        if (n && !strcmp(n, name)) {
-            return row;
-        }
-    }
-    return NULL;
+    return ovsdb_idl_find_row_by_string(idl, "Bridge", "name", name);
 }
 
 /* Creates bridge NAME (with its internal port) and waits for vswitchd. */
@@ -309,7 +281,11 @@ bench_ports_main(int argc, char *argv[])
         opts[3] = netns;
         opts[4] = "peer";
         opts[5] = "eth0";
-        write_smap(txn, iface, "options", opts, 3);
+        if (!ovsdb_idl_txn_write_smap(txn, iface, "options", opts, 3)) {
+            fprintf(stderr, "vs-bench ports: the database has no column "
+                    "options in table Interface\n");
+            exit(1);
+        }
         ovsdb_idl_txn_write_string(txn, port, "name", name);
         ovsdb_idl_txn_write_uuid(txn, port, "interfaces", &iu);
     }

@@ -47,30 +47,21 @@ SINGLE_N=${3:-100}
 CNI_PLUGIN=${CNI_PLUGIN:-/usr/lib/cni/bridge}
 P=vsbp$$
 TMP=$(mktemp -d "/tmp/$P.XXXXXX")
-
-die () {
-    echo "$ME: error: $*" >&2
-    exit 1
-}
+. "$REPO/utilities/vs-bench-lib.sh"
 
 cleanup () {
-    local ns d
+    local d
     for d in vswitchd ovsdb-lite; do
         [ -s "$TMP/$d.pid" ] && kill "$(cat "$TMP/$d.pid")" 2>/dev/null
     done
     sleep 0.2
-    ip netns list 2>/dev/null | sed 's/ .*//' | grep "^$P-" |
-        while read -r ns; do echo "netns del $ns"; done > "$TMP/del.batch"
-    if [ -s "$TMP/del.batch" ]; then
-        ip -force -batch "$TMP/del.batch" >/dev/null 2>&1 || :
-    fi
+    delete_namespaces
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-[ "$(id -u)" = 0 ] || die "needs root"
-command -v ip >/dev/null || die "needs iproute2"
+check_root
 case $N$CNI_N$SINGLE_N in *[!0-9]*) die "usage: $ME [N] [CNI_N] [SINGLE_N]";; esac
 [ "$N" -ge 1 ] && [ "$CNI_N" -ge 1 ] && [ "$SINGLE_N" -ge 1 ] ||
     die "usage: $ME [N] [CNI_N] [SINGLE_N]"
@@ -91,29 +82,6 @@ fi
 export VS_RUNDIR=$TMP VS_LOGDIR=$TMP VS_DBDIR=$TMP VS_SYSCONFDIR=$TMP
 export VS_PKGDATADIR=$REPO/vswitchd
 DB=unix:$TMP/db.sock
-
-# make_namespaces PREFIX COUNT: PREFIX1 ... PREFIXCOUNT, in one ip -batch.
-make_namespaces () {
-    local i
-    for i in $(seq 1 "$2"); do
-        echo "netns add $1$i"
-    done > "$TMP/add.batch"
-    ip -batch "$TMP/add.batch" || die "cannot create namespaces $1*"
-}
-
-make_host () {
-    ip netns add "$1" || die "cannot create namespace $1"
-    ip -n "$1" link set lo up
-}
-
-# count_ports HOSTNS BRIDGE: veths enslaved to BRIDGE and up.
-count_ports () {
-    ip -n "$1" -o link show master "$2" up 2>/dev/null | grep -c . || :
-}
-
-settle () {
-    sleep 2
-}
 
 # percentile P FILE: the P-th percentile of the numbers in FILE.
 percentile () {
@@ -186,21 +154,11 @@ ip netns del "$P-h1"
 # ---------------------------------------------------------------------------
 # 3. ip -batch.
 make_host "$P-h2"
-ip -n "$P-h2" link add br0 up type bridge || die "cannot create br0"
-make_namespaces "$P-i" "$N"
-for i in $(seq 1 "$N"); do
-    echo "link add vb$i up master br0 type veth peer name eth0 netns $P-i$i"
-done > "$TMP/host.batch"
-for i in $(seq 1 "$N"); do
-    printf 'addr add 10.64.%d.%d/16 dev eth0\nlink set eth0 up\n' \
-        $((i / 250)) $((i % 250 + 1)) > "$TMP/c$i.batch"
-done
+ip_batch_prepare "$P-h2" "$P-i" "$N"
 settle
 t0=$EPOCHREALTIME
 ip -n "$P-h2" -batch "$TMP/host.batch" || die "ip -batch (host) failed"
-for i in $(seq 1 "$N"); do
-    ip -n "$P-i$i" -batch "$TMP/c$i.batch" || die "ip -batch ($i) failed"
-done
+ip_batch_containers "$P-i" "$N"
 t1=$EPOCHREALTIME
 ip_us=$(( (${t1/./} - ${t0/./}) / N ))
 [ "$(count_ports "$P-h2" br0)" = "$N" ] || die "ip -batch: not all ports up"
@@ -209,24 +167,10 @@ ip netns del "$P-h2"
 # ---------------------------------------------------------------------------
 # 4. CNI bridge plugin.
 cni_us=
-if [ -x "$CNI_PLUGIN" ] && [ -x "$(dirname "$CNI_PLUGIN")/host-local" ]; then
+if have_cni_plugin; then
     make_host "$P-h3"
     make_namespaces "$P-c" "$CNI_N"
-    cat > "$TMP/cni.conf" <<EOF
-{
-  "cniVersion": "0.4.0",
-  "name": "vsbench",
-  "type": "bridge",
-  "bridge": "br0",
-  "isGateway": false,
-  "ipMasq": false,
-  "ipam": {
-    "type": "host-local",
-    "subnet": "10.64.0.0/16",
-    "dataDir": "$TMP/ipam"
-  }
-}
-EOF
+    write_cni_conf
     cat > "$TMP/cni.sh" <<EOF
 for i in \$(seq 1 $CNI_N); do
     t0=\$EPOCHREALTIME
@@ -245,8 +189,6 @@ EOF
     cni_us=$(awk '{s += $1} END {printf "%d", s / NR}' "$TMP/cni.us")
     cni_p50=$(percentile 50 "$TMP/cni.us")
     cni_p99=$(percentile 99 "$TMP/cni.us")
-else
-    echo "(CNI bridge plugin not found at $CNI_PLUGIN: skipping it)"
 fi
 
 # ---------------------------------------------------------------------------

@@ -305,16 +305,7 @@ db_connect(void)
 static const struct ovsdb_idl_row *
 find_bridge(const char *name)
 {
-    const struct ovsdb_idl_row *row;
-
-    OVSDB_IDL_FOR_EACH (row, "Bridge", idl) {
-        const char *n = ovsdb_idl_row_get_string(row, "name");
-
-        if (n && !strcmp(n, name)) {
-            return row;
-        }
-    }
-    return NULL;
+    return ovsdb_idl_find_row_by_string(idl, "Bridge", "name", name);
 }
 
 /* The bridge that has PORT, or NULL. */
@@ -389,23 +380,10 @@ static void
 write_smap(struct ovsdb_idl_txn *txn, const struct ovsdb_idl_row *row,
            const char *column, const char *const *kv, size_t n)
 {
-    const struct ovsdb_type *type;
-    struct ovsdb_datum d;
-
-    ovsdb_idl_row_get(row, column, &type);
-    if (!type) {
+    if (!ovsdb_idl_txn_write_smap(txn, row, column, kv, n)) {
         fatal("the database has no column %s in table %s", column,
               ovsdb_idl_row_get_table_name(row));
     }
-    ovsdb_datum_init_empty(&d);
-    for (size_t i = 0; i < n; i++) {
-        union ovsdb_atom k = { .string = (char *) kv[2 * i] };
-        union ovsdb_atom v = { .string = (char *) kv[2 * i + 1] };
-
-        ovsdb_datum_add_unsafe(&d, &k, &v, type);
-    }
-    ovsdb_datum_sort_assert(&d, type);
-    ovsdb_idl_txn_write(txn, row, column, &d);
 }
 
 static void

@@ -1096,12 +1096,20 @@ cmd_get(struct vsctl_context *ctx)
     }
 }
 
+/* Returns the row of table T that argument 2 of CTX's command names, or
+ * NULL if there is none and the command has --if-exists (otherwise, dies).
+ */
+static const struct ovsdb_idl_row *
+get_row_arg(struct vsctl_context *ctx, const struct ovsdb_table_schema *t)
+{
+    return get_row(ctx, t, ctx->argv[2], !has_option(ctx, "--if-exists"));
+}
+
 static void
 cmd_set(struct vsctl_context *ctx)
 {
     const struct ovsdb_table_schema *t = get_table(ctx, ctx->argv[1]);
-    const struct ovsdb_idl_row *row = get_row(
-        ctx, t, ctx->argv[2], !has_option(ctx, "--if-exists"));
+    const struct ovsdb_idl_row *row = get_row_arg(ctx, t);
 
     if (!row) {
         return;
@@ -1120,65 +1128,91 @@ cmd_set(struct vsctl_context *ctx)
     }
 }
 
+/* "add" or "remove" under way: column C of ROW in table T, a copy D of its
+ * value to change, and RELAXED, C's type relaxed for the arguments. */
+struct column_edit {
+    const struct ovsdb_table_schema *t;
+    const struct ovsdb_column *c;
+    const struct ovsdb_idl_row *row;
+    struct ovsdb_type relaxed;
+    struct ovsdb_datum d;
+};
+
+/* Starts E on the table, row and column that arguments 1 to 3 of CTX's
+ * command name.  Returns false, with nothing to finish, if the row does
+ * not exist and --if-exists was given; dies on other errors. */
+static bool
+column_edit_start(struct vsctl_context *ctx, struct column_edit *e)
+{
+    e->t = get_table(ctx, ctx->argv[1]);
+    e->c = get_column(e->t, ctx->argv[3]);
+    e->row = get_row_arg(ctx, e->t);
+    if (!e->row) {
+        return false;
+    }
+    check_mutable(e->row, e->c);
+    relaxed_type(&e->relaxed, &e->c->type);
+    ovsdb_idl_txn_verify(ctx->txn, e->row, e->c->name);
+    ovsdb_datum_clone(&e->d, ovsdb_idl_row_get(e->row, e->c->name, NULL),
+                      &e->c->type);
+    return true;
+}
+
+/* Writes E's new value into the transaction and frees what E owns. */
+static void
+column_edit_finish(struct vsctl_context *ctx, struct column_edit *e)
+{
+    ovsdb_type_destroy(&e->relaxed);
+    ovsdb_idl_txn_write(ctx->txn, e->row, e->c->name, &e->d);
+}
+
 static void
 cmd_add(struct vsctl_context *ctx)
 {
-    const struct ovsdb_table_schema *t = get_table(ctx, ctx->argv[1]);
-    const struct ovsdb_column *c = get_column(t, ctx->argv[3]);
-    const struct ovsdb_idl_row *row = get_row(
-        ctx, t, ctx->argv[2], !has_option(ctx, "--if-exists"));
-    struct ovsdb_type relaxed;
-    struct ovsdb_datum d;
+    struct column_edit e;
 
-    if (!row) {
+    if (!column_edit_start(ctx, &e)) {
         return;
     }
-    check_mutable(row, c);
-    relaxed_type(&relaxed, &c->type);
-    ovsdb_idl_txn_verify(ctx->txn, row, c->name);
-    ovsdb_datum_clone(&d, ovsdb_idl_row_get(row, c->name, NULL), &c->type);
+
+    const struct ovsdb_table_schema *t = e.t;
+    const struct ovsdb_column *c = e.c;
+    struct ovsdb_datum *d = &e.d;
     for (int i = 4; i < ctx->argc; i++) {
         struct ovsdb_datum add;
-        parse_datum(ctx, &add, &relaxed, ctx->argv[i]);
-        ovsdb_datum_union(&d, &add, &c->type, false);
+        parse_datum(ctx, &add, &e.relaxed, ctx->argv[i]);
+        ovsdb_datum_union(d, &add, &c->type, false);
         ovsdb_datum_destroy(&add, &c->type);
     }
-    if (d.n > c->type.n_max) {
-        char *english = ovsdb_type_to_english(&c->type);
+    if (d->n > c->type.n_max) {
         vsctl_fatal("\"add\" operation would put %u values in column %s of "
-                    "table %s but the maximum number is %u", d.n, c->name,
+                    "table %s but the maximum number is %u", d->n, c->name,
                     t->name, c->type.n_max);
-        free(english);
     }
-    ovsdb_type_destroy(&relaxed);
-    ovsdb_idl_txn_write(ctx->txn, row, c->name, &d);
+    column_edit_finish(ctx, &e);
 }
 
 static void
 cmd_remove(struct vsctl_context *ctx)
 {
-    const struct ovsdb_table_schema *t = get_table(ctx, ctx->argv[1]);
-    const struct ovsdb_column *c = get_column(t, ctx->argv[3]);
-    const struct ovsdb_idl_row *row = get_row(
-        ctx, t, ctx->argv[2], !has_option(ctx, "--if-exists"));
-    struct ovsdb_type relaxed;
-    struct ovsdb_datum d;
+    struct column_edit e;
 
-    if (!row) {
+    if (!column_edit_start(ctx, &e)) {
         return;
     }
-    check_mutable(row, c);
-    relaxed_type(&relaxed, &c->type);
-    ovsdb_idl_txn_verify(ctx->txn, row, c->name);
-    ovsdb_datum_clone(&d, ovsdb_idl_row_get(row, c->name, NULL), &c->type);
+
+    const struct ovsdb_table_schema *t = e.t;
+    const struct ovsdb_column *c = e.c;
+    const struct ovsdb_type *relaxed = &e.relaxed;
+    struct ovsdb_datum *d = &e.d;
     for (int i = 4; i < ctx->argc; i++) {
         struct ovsdb_datum rm;
-        char *error = ovsdb_datum_from_string(&rm, &relaxed, ctx->argv[i],
+        char *error = ovsdb_datum_from_string(&rm, relaxed, ctx->argv[i],
                                               ctx->symtab);
         if (error && ovsdb_type_is_map(&c->type)) {
             /* A map also accepts bare keys. */
             struct ovsdb_type keys;
-            ovsdb_type_clone(&keys, &relaxed);
+            ovsdb_type_clone(&keys, relaxed);
             ovsdb_base_type_destroy(&keys.value);
             ovsdb_base_type_init(&keys.value, OVSDB_TYPE_VOID);
             char *error2 = ovsdb_datum_from_string(&rm, &keys, ctx->argv[i],
@@ -1189,31 +1223,29 @@ cmd_remove(struct vsctl_context *ctx)
                 vsctl_fatal("%s", error);
             }
             free(error);
-            ovsdb_datum_subtract(&d, &c->type, &rm, &keys);
+            ovsdb_datum_subtract(d, &c->type, &rm, &keys);
             ovsdb_datum_destroy(&rm, &keys);
             ovsdb_type_destroy(&keys);
             continue;
         } else if (error) {
             vsctl_fatal("%s", error);
         }
-        ovsdb_datum_subtract(&d, &c->type, &rm, &relaxed);
-        ovsdb_datum_destroy(&rm, &relaxed);
+        ovsdb_datum_subtract(d, &c->type, &rm, relaxed);
+        ovsdb_datum_destroy(&rm, relaxed);
     }
-    if (d.n < c->type.n_min) {
+    if (d->n < c->type.n_min) {
         vsctl_fatal("\"remove\" operation would put %u values in column %s "
-                    "of table %s but the minimum number is %u", d.n,
+                    "of table %s but the minimum number is %u", d->n,
                     c->name, t->name, c->type.n_min);
     }
-    ovsdb_type_destroy(&relaxed);
-    ovsdb_idl_txn_write(ctx->txn, row, c->name, &d);
+    column_edit_finish(ctx, &e);
 }
 
 static void
 cmd_clear(struct vsctl_context *ctx)
 {
     const struct ovsdb_table_schema *t = get_table(ctx, ctx->argv[1]);
-    const struct ovsdb_idl_row *row = get_row(
-        ctx, t, ctx->argv[2], !has_option(ctx, "--if-exists"));
+    const struct ovsdb_idl_row *row = get_row_arg(ctx, t);
 
     if (!row) {
         return;
@@ -2200,6 +2232,17 @@ wait_for_cfg(struct ovsdb_idl *idl, int64_t next_cfg)
     }
 }
 
+/* Points CTX at CMD: its arguments, options and output. */
+static void
+context_set_command(struct vsctl_context *ctx, struct vsctl_command *cmd)
+{
+    ctx->cmd = cmd;
+    ctx->argc = cmd->argc;
+    ctx->argv = cmd->argv;
+    ctx->options = cmd->options;
+    ctx->output = &cmd->output;
+}
+
 static void
 run_commands(struct ovsdb_idl *idl, struct vsctl_command *commands,
              size_t n_commands, int argc, char *argv[])
@@ -2227,11 +2270,7 @@ run_commands(struct ovsdb_idl *idl, struct vsctl_command *commands,
             struct vsctl_command *cmd = &commands[i];
             ds_clear(&cmd->output);
             cmd->inserted = false;
-            ctx.cmd = cmd;
-            ctx.argc = cmd->argc;
-            ctx.argv = cmd->argv;
-            ctx.options = cmd->options;
-            ctx.output = &cmd->output;
+            context_set_command(&ctx, cmd);
             cmd->syntax->run(&ctx);
         }
         check_symbols(symtab, idl);
@@ -2309,11 +2348,7 @@ run_commands(struct ovsdb_idl *idl, struct vsctl_command *commands,
         for (size_t i = 0; i < n_commands; i++) {
             struct vsctl_command *cmd = &commands[i];
             if (cmd->syntax->postprocess) {
-                ctx.cmd = cmd;
-                ctx.argc = cmd->argc;
-                ctx.argv = cmd->argv;
-                ctx.options = cmd->options;
-                ctx.output = &cmd->output;
+                context_set_command(&ctx, cmd);
                 cmd->syntax->postprocess(&ctx);
             }
             fputs(ds_cstr(&cmd->output), stdout);

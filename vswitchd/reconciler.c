@@ -1078,6 +1078,86 @@ sync_container(struct pass *p, const struct vsd_iface *i,
     return error;
 }
 
+/* Sets ATTRS for creating the bridge end of I's device: enslaved to
+ * MASTER, up, with I's MTU and alias. */
+static void
+port_attrs_init(struct netlink_link_attrs *attrs, const struct vsd_iface *i,
+                const char *master)
+{
+    netlink_link_attrs_init(attrs);
+    attrs->master = master;
+    attrs->up = 1;
+    attrs->mtu = i->mtu;
+    attrs->alias = i->alias;
+}
+
+/* Sets ATTRS for creating the far end of I's veth pair: up, with I's MTU,
+ * MAC and alias. */
+static void
+peer_attrs_init(struct netlink_link_attrs *attrs, const struct vsd_iface *i)
+{
+    netlink_link_attrs_init(attrs);
+    attrs->up = 1;
+    attrs->mtu = i->mtu;
+    attrs->mac = i->mac;
+    attrs->alias = i->alias;
+}
+
+/* Claims the device I->name, of KIND, for RP in pass P: fails, recording
+ * RP's error, if a device of that name exists that vswitch-lite does not
+ * own; deletes an owned one whose alias or kind is not I's.  On success,
+ * stores in *LP the device to keep, or NULL if there is none. */
+static bool
+claim_device(struct pass *p, struct rc_port *rp, const struct vsd_iface *i,
+             const char *kind, const struct netlink_link **lp)
+{
+    const struct netlink_link *l = kv_find(&p->kv, i->name);
+
+    if (l && !is_owned(l)) {
+        port_set_error(rp, xasprintf("device %s exists and is not managed "
+                                     "by vswitch-lite", i->name), true);
+        return false;
+    }
+    shash_add_once(&p->expected, i->name, NULL);
+    if (l && (strcmp(l->alias, i->alias) || strcmp(l->kind, kind))) {
+        delete_owned(p, i->name, "configuration changed");
+        l = NULL;
+    }
+    *lp = l;
+    return true;
+}
+
+/* Finishes setting up DEVICE, just created in the host namespace for RP,
+ * unless ERROR says creation failed; deletes DEVICE if that fails.
+ * Returns 0 or a positive errno, with a message in *MSGP. */
+static int
+finish_new_device(struct pass *p, struct rc_port *rp,
+                  const struct vsd_iface *i, const char *device,
+                  const char *master, int error, char **msgp)
+{
+    if (!error) {
+        error = sync_port_device(p, rp, i, device, master, true, msgp);
+        if (error) {
+            netlink_link_del(p->rc->hns, device, NULL);
+        }
+    }
+    return error;
+}
+
+/* Ends reconciling RP: on ERROR, makes MSG (taking it), or ERROR's text if
+ * MSG is null, RP's transient error; otherwise marks RP realized and frees
+ * MSG. */
+static void
+port_finish(struct rc_port *rp, int error, char *msg)
+{
+    if (error) {
+        port_set_error(rp, msg ? msg : xstrdup(vs_strerror(error)), true);
+    } else {
+        rp->realized = true;
+        free(msg);
+    }
+}
+
 /* Creates veth I: host end enslaved to MASTER, peer in its namespace with
  * its addresses and routes.  On failure, leaves nothing behind. */
 static int
@@ -1088,16 +1168,8 @@ create_veth(struct pass *p, const struct vsd_iface *i, const char *master,
     struct netlink_link_attrs attrs, pattrs;
     int error;
 
-    netlink_link_attrs_init(&attrs);
-    attrs.master = master;
-    attrs.up = 1;
-    attrs.mtu = i->mtu;
-    attrs.alias = i->alias;
-    netlink_link_attrs_init(&pattrs);
-    pattrs.up = 1;
-    pattrs.mtu = i->mtu;
-    pattrs.mac = i->mac;
-    pattrs.alias = i->alias;
+    port_attrs_init(&attrs, i, master);
+    peer_attrs_init(&pattrs, i);
     error = netlink_veth_add(rc->hns, i->name, &attrs, cns, i->peer,
                              &pattrs, errp);
     if (error) {
@@ -1126,20 +1198,13 @@ reconcile_veth(struct pass *p, struct rc_port *rp, const struct vsd_iface *i,
                const char *master)
 {
     struct reconciler *rc = p->rc;
-    const struct netlink_link *l = kv_find(&p->kv, i->name);
+    const struct netlink_link *l;
     struct netlink_ns *cns = NULL;
     char *msg = NULL;
     int error;
 
-    if (l && !is_owned(l)) {
-        port_set_error(rp, xasprintf("device %s exists and is not managed "
-                                     "by vswitch-lite", i->name), true);
+    if (!claim_device(p, rp, i, "veth", &l)) {
         return;
-    }
-    shash_add_once(&p->expected, i->name, NULL);
-    if (l && (strcmp(l->alias, i->alias) || strcmp(l->kind, "veth"))) {
-        delete_owned(p, i->name, "configuration changed");
-        l = NULL;
     }
 
     if (!l || rp->verify || rp->applied_hash != i->hash) {
@@ -1180,12 +1245,7 @@ reconcile_veth(struct pass *p, struct rc_port *rp, const struct vsd_iface *i,
                       i->name);
         }
         error = create_veth(p, i, master, cns, &msg);
-        if (!error) {
-            error = sync_port_device(p, rp, i, i->name, master, true, &msg);
-            if (error) {
-                netlink_link_del(rc->hns, i->name, NULL);
-            }
-        }
+        error = finish_new_device(p, rp, i, i->name, master, error, &msg);
         if (!error) {
             COVERAGE_INC(reconcile_port_created);
             VLOG_INFO("port %s: created veth with peer %s in %s on %s",
@@ -1194,14 +1254,7 @@ reconcile_veth(struct pass *p, struct rc_port *rp, const struct vsd_iface *i,
         }
     }
     netlink_ns_close(cns);
-
-    if (error) {
-        port_set_error(rp, msg ? msg : xstrdup(vs_strerror(error)), true);
-        msg = NULL;
-    } else {
-        rp->realized = true;
-    }
-    free(msg);
+    port_finish(rp, error, msg);
 }
 
 static void
@@ -1209,19 +1262,12 @@ reconcile_vxlan(struct pass *p, struct rc_port *rp, const struct vsd_iface *i,
                 const char *master)
 {
     struct reconciler *rc = p->rc;
-    const struct netlink_link *l = kv_find(&p->kv, i->name);
+    const struct netlink_link *l;
     char *msg = NULL;
     int error;
 
-    if (l && !is_owned(l)) {
-        port_set_error(rp, xasprintf("device %s exists and is not managed "
-                                     "by vswitch-lite", i->name), true);
+    if (!claim_device(p, rp, i, "vxlan", &l)) {
         return;
-    }
-    shash_add_once(&p->expected, i->name, NULL);
-    if (l && (strcmp(l->alias, i->alias) || strcmp(l->kind, "vxlan"))) {
-        delete_owned(p, i->name, "configuration changed");
-        l = NULL;
     }
     if (l) {
         error = sync_port_device(p, rp, i, i->name, master, false, &msg);
@@ -1238,21 +1284,12 @@ reconcile_vxlan(struct pass *p, struct rc_port *rp, const struct vsd_iface *i,
         vo.remote = i->remote_ip;
         vo.local = i->local_ip;
         vo.dst_port = i->dst_port;
-        netlink_link_attrs_init(&attrs);
-        attrs.master = master;
-        attrs.up = 1;
-        attrs.mtu = i->mtu;
-        attrs.alias = i->alias;
+        port_attrs_init(&attrs, i, master);
         error = netlink_vxlan_add(rc->hns, i->name, &vo, &attrs, &msg);
         if (error && error != EEXIST) {
             netlink_link_del(rc->hns, i->name, NULL);
         }
-        if (!error) {
-            error = sync_port_device(p, rp, i, i->name, master, true, &msg);
-            if (error) {
-                netlink_link_del(rc->hns, i->name, NULL);
-            }
-        }
+        error = finish_new_device(p, rp, i, i->name, master, error, &msg);
         if (!error) {
             COVERAGE_INC(reconcile_port_created);
             VLOG_INFO("port %s: created vxlan (VNI %"PRIu32", remote %s) "
@@ -1260,13 +1297,7 @@ reconcile_vxlan(struct pass *p, struct rc_port *rp, const struct vsd_iface *i,
             p->changes++;
         }
     }
-    if (error) {
-        port_set_error(rp, msg ? msg : xstrdup(vs_strerror(error)), true);
-        msg = NULL;
-    } else {
-        rp->realized = true;
-    }
-    free(msg);
+    port_finish(rp, error, msg);
 }
 
 /* An internal port that is not the bridge itself: a veth pair in the host
@@ -1315,27 +1346,14 @@ reconcile_internal(struct pass *p, struct rc_port *rp,
             COVERAGE_INC(reconcile_port_recreated);
             VLOG_WARN("port %s: device vanished, recreating it", i->name);
         }
-        netlink_link_attrs_init(&attrs);
-        attrs.master = master;
-        attrs.up = 1;
-        attrs.mtu = i->mtu;
-        attrs.alias = i->alias;
-        netlink_link_attrs_init(&pattrs);
-        pattrs.up = 1;
-        pattrs.mtu = i->mtu;
-        pattrs.mac = i->mac;
-        pattrs.alias = i->alias;
+        port_attrs_init(&attrs, i, master);
+        peer_attrs_init(&pattrs, i);
         error = netlink_veth_add(rc->hns, i->bport, &attrs, NULL, i->name,
                                  &pattrs, &msg);
         if (error && error != EEXIST) {
             netlink_link_del(rc->hns, i->bport, NULL);
         }
-        if (!error) {
-            error = sync_port_device(p, rp, i, i->bport, master, true, &msg);
-            if (error) {
-                netlink_link_del(rc->hns, i->bport, NULL);
-            }
-        }
+        error = finish_new_device(p, rp, i, i->bport, master, error, &msg);
         if (!error) {
             COVERAGE_INC(reconcile_port_created);
             VLOG_INFO("port %s: created internal port (bridge end %s) on %s",
@@ -1343,13 +1361,7 @@ reconcile_internal(struct pass *p, struct rc_port *rp,
             p->changes++;
         }
     }
-    if (error) {
-        port_set_error(rp, msg ? msg : xstrdup(vs_strerror(error)), true);
-        msg = NULL;
-    } else {
-        rp->realized = true;
-    }
-    free(msg);
+    port_finish(rp, error, msg);
 }
 
 /* The bridge's own device. */
@@ -1428,17 +1440,11 @@ reconcile_system(struct pass *p, struct rc_port *rp, const struct vsd_iface *i,
         return;
     }
     error = sync_port_device(p, rp, i, i->name, master, false, &msg);
-    if (error) {
-        port_set_error(rp, msg ? msg : xstrdup(vs_strerror(error)), true);
-        msg = NULL;
-    } else {
-        if (!rp->enslaved || strcmp(rp->enslaved, master)) {
-            free(rp->enslaved);
-            rp->enslaved = xstrdup(master);
-        }
-        rp->realized = true;
+    if (!error && (!rp->enslaved || strcmp(rp->enslaved, master))) {
+        free(rp->enslaved);
+        rp->enslaved = xstrdup(master);
     }
-    free(msg);
+    port_finish(rp, error, msg);
 }
 
 static void
