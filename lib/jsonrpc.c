@@ -5,7 +5,6 @@
 #include "jsonrpc.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -668,11 +667,6 @@ struct jsonrpc {
     size_t input_ofs;           /* First unprocessed byte in 'input'. */
     size_t input_len;           /* Bytes in 'input'. */
     unsigned long long int received_bytes;
-    /* The reactor iteration in which a read returned less than asked for,
-     * or ULLONG_MAX.  The stream was drained then, so reading again before
-     * the reactor has run once more would most likely just return EAGAIN:
-     * skip that system call (any data that arrives wakes the reactor). */
-    unsigned long long int drained_iteration;
 
     /* Output. */
     struct vs_list output;      /* Contains struct jsonrpc_obuf. */
@@ -697,7 +691,6 @@ jsonrpc_open(struct stream *stream)
     rpc->name = xstrdup(stream_get_name(stream));
     rpc->max_msg_size = JSONRPC_DEFAULT_MAX_MSG_SIZE;
     rpc->framer = json_framer_create(rpc->max_msg_size);
-    rpc->drained_iteration = ULLONG_MAX;
     vs_list_init(&rpc->output);
     return rpc;
 }
@@ -989,16 +982,8 @@ jsonrpc_recv(struct jsonrpc *rpc, struct jsonrpc_msg **msgp)
                 }
             }
 
-            struct poll_loop_stats stats;
-            poll_loop_get_stats(&stats);
-            if (rpc->drained_iteration == stats.iterations) {
-                return EAGAIN;
-            }
-
             ssize_t retval = stream_recv(rpc->stream, rpc->input,
                                          sizeof rpc->input);
-            rpc->drained_iteration = (retval < (ssize_t) sizeof rpc->input
-                                      ? stats.iterations : ULLONG_MAX);
             if (retval < 0) {
                 if (retval == -EAGAIN) {
                     return EAGAIN;

@@ -83,12 +83,26 @@ fd_recv(struct stream *stream, void *buffer, size_t n)
     struct stream_fd *s = stream_fd_cast(stream);
     ssize_t retval;
 
+    if (!poll_fd_may_be_ready(s->fd, POLLIN)) {
+        /* The reactor watched this fd and it had nothing to read: skip a
+         * read() that would fail with EAGAIN. */
+        return -EAGAIN;
+    }
+
     do {
         retval = read(s->fd, buffer, n);
     } while (retval < 0 && errno == EINTR);
     if (retval < 0) {
         int error = errno;
-        return error == EWOULDBLOCK ? -EAGAIN : -error;
+        if (error == EWOULDBLOCK || error == EAGAIN) {
+            poll_fd_clear_ready(s->fd, POLLIN);
+            return -EAGAIN;
+        }
+        return -error;
+    } else if (retval > 0 && (size_t) retval < n) {
+        /* A short read drained the socket: until the reactor runs again,
+         * reading more would most likely just return EAGAIN. */
+        poll_fd_clear_ready(s->fd, POLLIN);
     }
     return retval;
 }
@@ -106,7 +120,11 @@ fd_send(struct stream *stream, const void *buffer, size_t n)
     } while (retval < 0 && errno == EINTR);
     if (retval < 0) {
         int error = errno;
-        return error == EWOULDBLOCK ? -EAGAIN : -error;
+        if (error == EWOULDBLOCK || error == EAGAIN) {
+            poll_fd_clear_ready(s->fd, POLLOUT);
+            return -EAGAIN;
+        }
+        return -error;
     }
     return retval;
 }
@@ -158,15 +176,6 @@ struct fd_pstream {
                      struct stream **);
     char *unlink_path;
     long long int backoff_until;    /* Don't accept until this time. */
-
-    /* A persistent watch on 'fd' tells us when a connection is pending, so
-     * that a busy server does not pay a failing accept() per listener per
-     * loop iteration.  'readable' is set by the watch, which then disarms
-     * itself, and cleared when accept() says EAGAIN, which rearms it.  (A
-     * watch left armed while the owner does not accept would wake the loop
-     * over and over.) */
-    struct poll_watch *watch;
-    bool readable;
 };
 
 static const struct pstream_class fd_pstream_class;
@@ -176,15 +185,6 @@ fd_pstream_cast(struct pstream *pstream)
 {
     vs_assert(pstream->class == &fd_pstream_class);
     return CONTAINER_OF(pstream, struct fd_pstream, pstream);
-}
-
-static void
-pfd_watch_cb(int fd VS_UNUSED, short int revents VS_UNUSED, void *ps_)
-{
-    struct fd_pstream *ps = ps_;
-
-    ps->readable = true;
-    poll_watch_set_events(ps->watch, 0);
 }
 
 /* Creates a listener named NAME (taken over) on the listening socket FD
@@ -205,9 +205,6 @@ new_fd_pstream(char *name, int fd,
     ps->accept_cb = accept_cb;
     ps->unlink_path = unlink_path;
     ps->backoff_until = LLONG_MIN;
-    /* Disarmed until accept() first says EAGAIN. */
-    ps->watch = poll_watch_create(fd, 0, pfd_watch_cb, ps);
-    ps->readable = true;
     *pstreamp = &ps->pstream;
     return 0;
 }
@@ -217,7 +214,6 @@ pfd_close(struct pstream *pstream)
 {
     struct fd_pstream *ps = fd_pstream_cast(pstream);
 
-    poll_watch_destroy(ps->watch);
     poll_fd_close(ps->fd);
     if (ps->unlink_path) {
         fatal_signal_unlink_file_now(ps->unlink_path);
@@ -236,13 +232,12 @@ pfd_accept(struct pstream *pstream, struct stream **new_streamp)
     int new_fd;
     int error;
 
-    if (ps->backoff_until != LLONG_MIN) {
-        if (time_msec() < ps->backoff_until) {
-            return EAGAIN;
-        }
-        ps->backoff_until = LLONG_MIN;
+    if (time_msec() < ps->backoff_until) {
+        return EAGAIN;
     }
-    if (!ps->readable) {
+    if (!poll_fd_may_be_ready(ps->fd, POLLIN)) {
+        /* The reactor watched the listener and saw nothing pending: skip
+         * an accept() that would fail with EAGAIN. */
         return EAGAIN;
     }
 
@@ -254,8 +249,7 @@ pfd_accept(struct pstream *pstream, struct stream **new_streamp)
     if (new_fd < 0) {
         error = errno;
         if (error == EWOULDBLOCK || error == EAGAIN) {
-            ps->readable = false;
-            poll_watch_set_events(ps->watch, POLLIN);
+            poll_fd_clear_ready(ps->fd, POLLIN);
             return EAGAIN;
         }
         if (error == EMFILE || error == ENFILE || error == ENOBUFS
@@ -287,13 +281,11 @@ pfd_wait(struct pstream *pstream)
 {
     struct fd_pstream *ps = fd_pstream_cast(pstream);
 
-    if (ps->backoff_until != LLONG_MIN) {
+    if (time_msec() < ps->backoff_until) {
         poll_timer_wait_until(ps->backoff_until);
-    } else if (ps->readable) {
-        /* Connections may still be pending. */
-        poll_immediate_wake();
+    } else {
+        poll_fd_wait(ps->fd, POLLIN);
     }
-    /* Otherwise the watch wakes the loop when a connection arrives. */
 }
 
 static const struct pstream_class fd_pstream_class = {
