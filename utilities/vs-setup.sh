@@ -2,8 +2,8 @@
 # vs-setup.sh: set up vswitch-lite on a fresh Debian 12 machine.
 #
 #   utilities/vs-setup.sh demo    install build dependencies if missing,
-#                                 build, start both daemons in a temporary
-#                                 directory, talk to them, stop them
+#                                 build, run the container-network demo
+#                                 (utilities/vs-demo.sh)
 #   utilities/vs-setup.sh check   install dependencies, build with
 #                                 --enable-Werror, run the whole test suite
 #   utilities/vs-setup.sh bench   build, then benchmark unixctl against our
@@ -41,7 +41,8 @@ die () {
 usage () {
     cat <<EOF
 usage: $ME demo|check|bench
-  demo    install build dependencies if missing, build, run the daemons demo
+  demo    install build dependencies if missing, build, run the
+          container-network demo (utilities/vs-demo.sh)
   check   install dependencies if missing, build with -Werror, make check
   bench   build, then benchmark unixctl and idle behaviour (needs OVS)
 EOF
@@ -156,24 +157,7 @@ build () {
 }
 
 # ---------------------------------------------------------------------------
-# demo: both daemons in a temporary directory.
-
-DEMO_DIR=
-demo_cleanup () {
-    local prog pid
-    remove_policy_rc_d
-    [ -n "$DEMO_DIR" ] || return 0
-    for prog in vswitchd ovsdb-lite; do
-        if [ -s "$DEMO_DIR/$prog.pid" ]; then
-            pid=$(cat "$DEMO_DIR/$prog.pid")
-            if kill -0 "$pid" 2>/dev/null; then
-                kill "$pid" 2>/dev/null || true
-            fi
-        fi
-    done
-    rm -rf "$DEMO_DIR"
-    DEMO_DIR=
-}
+# demo: the container-network demo (utilities/vs-demo.sh) on a fresh build.
 
 # run_shown CMD...: prints "$ CMD..." then runs it.
 run_shown () {
@@ -181,65 +165,13 @@ run_shown () {
     "$@"
 }
 
-# Waits up to 10 s for the daemon PROG to stop (pidfile gone or process
-# dead).
-wait_stopped () {
-    local prog=$1 i pid
-    for ((i = 0; i < 100; i++)); do
-        if [ ! -e "$VS_RUNDIR/$prog.pid" ]; then
-            return 0
-        fi
-        pid=$(cat "$VS_RUNDIR/$prog.pid" 2>/dev/null || true)
-        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
 demo () {
     install_deps
     # shellcheck disable=SC2086
     build ${VS_CONFIGURE_FLAGS:-}
-
-    DEMO_DIR=$(mktemp -d /tmp/vswitch-lite-demo.XXXXXX)
-    trap demo_cleanup EXIT
-    export VS_RUNDIR=$DEMO_DIR VS_LOGDIR=$DEMO_DIR VS_DBDIR=$DEMO_DIR
-    export VS_SYSCONFDIR=$DEMO_DIR
-    export VS_PKGDATADIR=$REPO/vswitchd
-    export PATH=$BUILD/utilities:$BUILD/vswitchd:$BUILD/ovsdb-lite:$PATH
-
-    say "Starting the daemons in $DEMO_DIR"
-    echo "(VS_RUNDIR, VS_LOGDIR and VS_DBDIR point there)"
-    cd "$DEMO_DIR"
-    run_shown ovsdb-lite --detach --no-chdir --pidfile --log-file \
-        --remote=punix:"$DEMO_DIR/db.sock"
-    run_shown vswitchd --detach --no-chdir --pidfile --log-file
-    echo "ovsdb-lite pid $(cat "$DEMO_DIR/ovsdb-lite.pid")," \
-         "vswitchd pid $(cat "$DEMO_DIR/vswitchd.pid")"
-    ls -l "$DEMO_DIR"
-
-    local prog
-    for prog in vswitchd ovsdb-lite; do
-        say "Talking to $prog over its control socket"
-        run_shown appctl -t "$prog" version
-        run_shown appctl -t "$prog" list-commands
-        run_shown appctl -t "$prog" memory/show
-    done
-
-    say "Stopping the daemons"
-    for prog in vswitchd ovsdb-lite; do
-        run_shown appctl -t "$prog" exit
-        wait_stopped "$prog" || die "$prog did not stop"
-    done
-    echo "Log files:"
-    tail -n 3 "$DEMO_DIR"/*.log || true
-
-    cd "$REPO"
-    demo_cleanup
-    trap - EXIT
-    say "Demo finished: both daemons started, answered and exited cleanly"
+    remove_policy_rc_d
+    say "Running the container-network demo"
+    bash "$REPO/utilities/vs-demo.sh" "$BUILD"
 }
 
 # ---------------------------------------------------------------------------
