@@ -250,7 +250,11 @@ format_row(struct ds *s, const struct ovsdb_idl_row *row, const char *table)
 static void
 print_sorted(char **lines, size_t n)
 {
-    qsort(lines, n, sizeof *lines, compare_strings);
+    if (n) {
+        /* 'lines' is NULL when there are none, and qsort() must not be
+         * given a null pointer even with no elements. */
+        qsort(lines, n, sizeof *lines, compare_strings);
+    }
     for (size_t i = 0; i < n; i++) {
         printf("%s\n", lines[i]);
         free(lines[i]);

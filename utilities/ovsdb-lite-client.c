@@ -760,26 +760,35 @@ fetch_schema(const char *db)
     return schema;
 }
 
+/* Returns SCHEMA's table NAME.  If there is none, reports the error,
+ * frees SCHEMA and exits. */
 static const struct ovsdb_table_schema *
-get_table(const struct ovsdb_schema *schema, const char *name)
+get_table(struct ovsdb_schema *schema, const char *name)
 {
     const struct ovsdb_table_schema *table
         = ovsdb_schema_get_table(schema, name);
     if (!table) {
-        vs_fatal(0, "database \"%s\" has no table named \"%s\"",
+        vs_error(0, "database \"%s\" has no table named \"%s\"",
                  schema->name, name);
+        ovsdb_schema_destroy(schema);
+        exit(EXIT_FAILURE);
     }
     return table;
 }
 
+/* Returns TABLE's column NAME, TABLE being one of SCHEMA's tables.  If
+ * there is none, reports the error, frees SCHEMA and exits. */
 static const struct ovsdb_column *
-get_column(const struct ovsdb_table_schema *table, const char *name)
+get_column(struct ovsdb_schema *schema,
+           const struct ovsdb_table_schema *table, const char *name)
 {
     const struct ovsdb_column *column
         = ovsdb_table_schema_get_column(table, name);
     if (!column) {
-        vs_fatal(0, "table \"%s\" has no column named \"%s\"",
+        vs_error(0, "table \"%s\" has no column named \"%s\"",
                  table->name, name);
+        ovsdb_schema_destroy(schema);
+        exit(EXIT_FAILURE);
     }
     return column;
 }
@@ -1224,7 +1233,7 @@ do_dump(int argc, char *argv[])
         if (argc > 0) {
             columns = xcalloc(argc, sizeof *columns);
             for (n = 0; n < (size_t) argc; n++) {
-                columns[n] = get_column(tables[i], argv[n]);
+                columns[n] = get_column(schema, tables[i], argv[n]);
                 for (size_t k = 0; k < n; k++) {
                     if (columns[k] == columns[n]) {
                         vs_fatal(0, "column \"%s\" is named twice",
@@ -1298,6 +1307,7 @@ do_dump(int argc, char *argv[])
  * "update2" notifications the server sends only what changed, and for a
  * deletion nothing at all, so the client must remember each row. */
 struct monitor {
+    struct ovsdb_schema *schema;        /* Owns 'table' and the columns. */
     const struct ovsdb_table_schema *table;
     struct col *cols;
     size_t n_cols;
@@ -1581,8 +1591,9 @@ do_monitor(int argc, char *argv[])
         db = default_db();
     }
 
-    struct ovsdb_schema *schema = fetch_schema(db);
-    mon.table = get_table(schema, argv[0]);
+    /* The schema stays in use until the monitor exits. */
+    mon.schema = fetch_schema(db);
+    mon.table = get_table(mon.schema, argv[0]);
     argc--;
     argv++;
 
@@ -1595,21 +1606,38 @@ do_monitor(int argc, char *argv[])
             char *names = xstrdup(argv[i]);
             for (char *name = strtok_r(names, ",", &save_ptr); name;
                  name = strtok_r(NULL, ",", &save_ptr)) {
-                const struct ovsdb_column *c = get_column(mon.table, name);
-                if (c->index == OVSDB_COL_UUID) {
-                    vs_fatal(0, "column \"_uuid\" is always monitored (as "
+                const struct ovsdb_column *c
+                    = ovsdb_table_schema_get_column(mon.table, name);
+                if (!c) {
+                    vs_error(0, "table \"%s\" has no column named \"%s\"",
+                             mon.table->name, name);
+                } else if (c->index == OVSDB_COL_UUID) {
+                    vs_error(0, "column \"_uuid\" is always monitored (as "
                              "\"row\")");
-                }
-                for (size_t k = 0; k < n; k++) {
-                    if (columns[k] == c) {
-                        vs_fatal(0, "column \"%s\" is named twice", name);
+                    c = NULL;
+                } else {
+                    for (size_t k = 0; k < n; k++) {
+                        if (columns[k] == c) {
+                            vs_error(0, "column \"%s\" is named twice",
+                                     name);
+                            c = NULL;
+                            break;
+                        }
                     }
+                }
+                if (!c) {
+                    free(names);
+                    free(columns);
+                    ovsdb_schema_destroy(mon.schema);
+                    exit(EXIT_FAILURE);
                 }
                 columns[n++] = c;
             }
             free(names);
         }
         if (!n) {
+            free(columns);
+            ovsdb_schema_destroy(mon.schema);
             vs_fatal(0, "no column names given");
         }
     } else {

@@ -86,6 +86,8 @@ struct vsctl_context {
 
 static void vsctl_fatal(const char *format, ...)
     VS_PRINTF_FORMAT(1, 2) VS_NO_RETURN;
+static void vsctl_option_fatal(char *name, const char *format, ...)
+    VS_PRINTF_FORMAT(2, 3) VS_NO_RETURN;
 static void vsctl_exit(int status) VS_NO_RETURN;
 
 static void
@@ -99,6 +101,23 @@ vsctl_fatal(const char *format, ...)
     vfprintf(stderr, format, args);
     va_end(args);
     putc('\n', stderr);
+    exit(EXIT_FAILURE);
+}
+
+/* Like vsctl_fatal(), but frees NAME (which FORMAT may refer to) after
+ * printing the message, so that a bad option does not leak it. */
+static void
+vsctl_option_fatal(char *name, const char *format, ...)
+{
+    va_list args;
+
+    fflush(stdout);
+    fprintf(stderr, "%s: ", program_name);
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    putc('\n', stderr);
+    free(name);
     exit(EXIT_FAILURE);
 }
 
@@ -2007,12 +2026,14 @@ parse_commands(int argc, char *argv[], size_t *n_commandsp)
             char *name = eq ? xmemdup0(argv[i], eq - argv[i])
                             : xstrdup(argv[i]);
             if (!is_command_option(name)) {
-                vsctl_fatal("unrecognized option '%s'; use --help for help",
-                            argv[i]);
+                vsctl_option_fatal(name, "unrecognized option '%s'; use "
+                                   "--help for help", argv[i]);
             }
-            if (!shash_add_once(&options, name, eq ? xstrdup(eq + 1) : NULL)) {
-                vsctl_fatal("'%s' option specified multiple times", name);
+            if (shash_find(&options, name)) {
+                vsctl_option_fatal(name, "'%s' option specified multiple "
+                                   "times", name);
             }
+            shash_add(&options, name, eq ? xstrdup(eq + 1) : NULL);
             free(name);
         }
         i += used_next;
@@ -2030,16 +2051,18 @@ parse_commands(int argc, char *argv[], size_t *n_commandsp)
             if (!is_command_option(name)) {
                 bool dummy;
                 if (parse_global_option_name_only(name, &dummy)) {
-                    vsctl_fatal("'%s' option cannot be used here (global "
-                                "options go before the first command)",
-                                argv[i]);
+                    vsctl_option_fatal(name, "'%s' option cannot be used "
+                                       "here (global options go before the "
+                                       "first command)", argv[i]);
                 }
-                vsctl_fatal("unrecognized option '%s'; use --help for help",
-                            argv[i]);
+                vsctl_option_fatal(name, "unrecognized option '%s'; use "
+                                   "--help for help", argv[i]);
             }
-            if (!shash_add_once(&options, name, eq ? xstrdup(eq + 1) : NULL)) {
-                vsctl_fatal("'%s' option specified multiple times", name);
+            if (shash_find(&options, name)) {
+                vsctl_option_fatal(name, "'%s' option specified multiple "
+                                   "times", name);
             }
+            shash_add(&options, name, eq ? xstrdup(eq + 1) : NULL);
             free(name);
         }
         if (i >= argc || !strcmp(argv[i], "--")) {
