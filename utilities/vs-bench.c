@@ -73,6 +73,8 @@ main(int argc, char *argv[])
         return bench_echo_server_main(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "ports")) {
         return bench_ports_main(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "ovsdb")) {
+        return bench_ovsdb_main(argc - 1, argv + 1);
     }
     vs_fatal(0, "unknown command \"%s\" (try --help)", cmd);
 }
@@ -119,6 +121,9 @@ usage(void)
            "  ports N [OPTIONS]          add N veth container ports in one\n"
            "                             transaction; time until cur_cfg\n"
            "                             (vs-bench ports --help)\n"
+           "  ovsdb MODE --remote=NAME   OVSDB workloads: select, mutate,\n"
+           "                             insert, fanout, idle-clients\n"
+           "                             (vs-bench ovsdb --help)\n"
            "\nOther options:\n"
            "  -h, --help                 display this help message\n"
            "  -V, --version              display version information\n"

@@ -18,4 +18,9 @@ int bench_echo_server_main(int argc, char *argv[]);
  * transaction and times until vswitchd's cur_cfg confirms them. */
 int bench_ports_main(int argc, char *argv[]);
 
+/* "vs-bench ovsdb MODE ...": OVSDB workloads (select, mutate, insert,
+ * fanout, idle-clients) against any OVSDB server (ARGV[0] is "ovsdb").
+ * Returns the process exit status. */
+int bench_ovsdb_main(int argc, char *argv[]);
+
 #endif /* vs-bench.h */
