@@ -155,10 +155,9 @@ hmap_remove_fast(struct hmap *hmap, struct hmap_node *node)
 void
 hmap_remove(struct hmap *hmap, struct hmap_node *node)
 {
+    /* Never shrinks: removal must be safe inside HMAP_FOR_EACH_SAFE, and a
+     * resize there would reorder the buckets under the iteration. */
     hmap_remove_fast(hmap, node);
-    if (hmap->mask > 7 && hmap->n < hmap->mask / 8) {
-        hmap_shrink(hmap);
-    }
 }
 
 struct hmap_node *

@@ -1,6 +1,7 @@
 /* Intrusive hash map with chaining; the caller supplies hash values.
- * Buckets are a power of two; the map grows and shrinks by itself when the
- * caller uses hmap_insert()/hmap_remove(). */
+ * Buckets are a power of two; the map grows by itself in hmap_insert().  It
+ * never shrinks by itself (so that removal is safe during iteration): call
+ * hmap_shrink() after removing many nodes. */
 #ifndef HMAP_H
 #define HMAP_H 1
 
@@ -36,7 +37,7 @@ static inline bool hmap_is_empty(const struct hmap *h) { return !h->n; }
 
 /* Inserts NODE with HASH; may grow the table. */
 void hmap_insert(struct hmap *, struct hmap_node *node, uint32_t hash);
-/* Removes NODE; may shrink the table. */
+/* Removes NODE.  Never resizes the table. */
 void hmap_remove(struct hmap *, struct hmap_node *node);
 /* Low-level variants that never resize. */
 void hmap_insert_fast(struct hmap *, struct hmap_node *, uint32_t hash);
@@ -62,7 +63,8 @@ struct hmap_node *hmap_next(const struct hmap *, const struct hmap_node *);
          hmap_iter__ && ASSIGN_CONTAINER(NODE, hmap_iter__, MEMBER); \
          hmap_iter__ = hmap_next(HMAP, hmap_iter__))
 
-/* Safe against removing NODE (with hmap_remove_fast() or hmap_remove()). */
+/* Safe against removing NODE (hmap_remove() and hmap_remove_fast() never
+ * resize). */
 #define HMAP_FOR_EACH_SAFE(NODE, MEMBER, HMAP) \
     for (struct hmap_node *hmap_iter__ = hmap_first(HMAP), \
                           *hmap_next__ = NULL; \

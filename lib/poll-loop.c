@@ -264,6 +264,10 @@ sync_interest(struct poll_loop *loop)
             loop->stats.fd_changes++;
         }
     }
+    /* Shrink only here, after the iteration: removal never resizes. */
+    if (loop->fds.mask > 7 && hmap_count(&loop->fds) < loop->fds.mask / 8) {
+        hmap_shrink(&loop->fds);
+    }
 }
 
 static void

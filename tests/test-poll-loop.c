@@ -13,6 +13,9 @@
  *                    with the same number, and check it still wakes us.
  *   warp             with the clock stopped, a 1000 ms timer fires after
  *                    time_warp(1000) and not before.
+ *   drop-many N      wait on N idle fds, then on nothing but one new
+ *                    readable pipe: the loop must wake for it (the cache
+ *                    shrinking while it is reconciled must not skip it).
  *   hint             readiness hints (poll_fd_may_be_ready()) follow what
  *                    the last poll_block() saw.
  *   watch N          N idle sockets under persistent watches: only the ones
@@ -337,6 +340,39 @@ cmd_hint(int argc VS_UNUSED, char *argv[] VS_UNUSED)
     return 0;
 }
 
+static int
+cmd_drop_many(int argc, char *argv[])
+{
+    int n, p[2];
+    int *fds;
+
+    if (argc != 1 || !str_to_int(argv[0], &n) || n <= 0) {
+        vs_fatal(0, "usage: drop-many N");
+    }
+    raise_fd_limit(2 * n + 64);
+    fds = xcalloc(2 * n, sizeof *fds);
+    for (int i = 0; i < n; i++) {
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, &fds[2 * i])) {
+            vs_fatal(errno, "socketpair %d", i);
+        }
+        poll_fd_wait(fds[2 * i], POLLIN);
+    }
+    poll_immediate_wake();
+    poll_block();
+
+    make_pipe(p);
+    if (write(p[1], "x", 1) != 1) {
+        vs_fatal(errno, "write");
+    }
+    poll_fd_wait(p[0], POLLIN);
+    poll_timer_wait(10000);
+    poll_block();
+    printf("new fd woke the loop: %s\n",
+           poll_fd_may_be_ready(p[0], POLLIN) ? "yes" : "no");
+    free(fds);
+    return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -352,6 +388,7 @@ main(int argc, char *argv[])
         {"warp", cmd_warp},
         {"watch", cmd_watch},
         {"hint", cmd_hint},
+        {"drop-many", cmd_drop_many},
     };
 
     set_program_name(argv[0]);
