@@ -7,3 +7,5 @@ tests_test_desired_SOURCES = tests/test-desired.c vswitchd/desired.c \
 	vswitchd/desired.h
 tests_test_desired_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vswitchd
 tests_test_desired_LDADD = $(VS_LIBS)
+
+TESTSUITE_AT += tests/vs-bench.at

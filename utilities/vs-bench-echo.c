@@ -52,76 +52,21 @@
 #include "util.h"
 #include "vlog.h"
 #include "vs-bench.h"
+#include "vs-bench-lib.h"
 
 VLOG_DEFINE_THIS_MODULE(bench_echo);
 
-static long long int
-now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* CPU time (user + system) of process PID in ns, from /proc, or -1. */
-static long long int
-proc_cpu_ns(pid_t pid)
-{
-    char name[64];
-    char buf[1024];
-    FILE *f;
-
-    snprintf(name, sizeof name, "/proc/%ld/stat", (long) pid);
-    f = fopen(name, "r");
-    if (!f) {
-        return -1;
-    }
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-
-    /* Fields 14 and 15 (utime, stime) follow the ')' that ends field 2. */
-    const char *p = strrchr(buf, ')');
-    unsigned long long int utime, stime;
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-                     "%llu %llu", &utime, &stime) != 2) {
-        return -1;
-    }
-    return (utime + stime) * (1000000000LL / sysconf(_SC_CLK_TCK));
-}
-
-/* Latency samples, in ns. */
-struct samples {
-    long long int *ns;
-    size_t n, allocated;
-};
-
-static void
-samples_add(struct samples *s, long long int ns)
-{
-    if (s->n >= s->allocated) {
-        s->allocated = s->allocated * 2 + 1024;
-        s->ns = xrealloc(s->ns, s->allocated * sizeof *s->ns);
-    }
-    s->ns[s->n++] = ns;
-}
-
-static int
-compare_ll(const void *a_, const void *b_)
-{
-    long long int a = *(const long long int *) a_;
-    long long int b = *(const long long int *) b_;
-    return a < b ? -1 : a > b;
-}
-
-/* Sorts S; returns the P-th percentile in microseconds. */
+/* Sorts S; returns the P-th percentile in microseconds: the sample at
+ * index floor(P% of the count), which is one rank above the nearest-rank
+ * percentile that samples_percentile_us() returns for the other modules.
+ * Kept so that "vs-bench echo" results stay comparable with earlier ones. */
 static double
-samples_percentile_us(struct samples *s, double p)
+echo_percentile_us(struct samples *s, double p)
 {
     if (!s->n) {
         return 0;
     }
-    qsort(s->ns, s->n, sizeof *s->ns, compare_ll);
+    samples_sort(s);
     size_t idx = (size_t) (p / 100.0 * s->n);
     if (idx >= s->n) {
         idx = s->n - 1;
@@ -154,8 +99,8 @@ print_result(const char *what, struct samples *s, double elapsed,
              long long int client_cpu_ns, long long int server_cpu_ns)
 {
     double rate = elapsed > 0 ? s->n / elapsed : 0;
-    double p50 = samples_percentile_us(s, 50);
-    double p99 = samples_percentile_us(s, 99);
+    double p50 = echo_percentile_us(s, 50);
+    double p99 = echo_percentile_us(s, 99);
 
     printf("%-14s %-28s %2ux%-3u %6u B: %9.0f req/s  p50 %8.1f us  "
            "p99 %8.1f us", label ? label : "echo", what, n_clients, depth,
@@ -184,77 +129,6 @@ print_result(const char *what, struct samples *s, double elapsed,
 /* ------------------------------------------------------------------------
  * Raw ping-pong. */
 
-static bool
-full_read(int fd, char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t r = read(fd, buf, n);
-        if (r > 0) {
-            buf += r;
-            n -= r;
-        } else if (r < 0 && errno == EINTR) {
-            continue;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool
-full_write(int fd, const char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t r = write(fd, buf, n);
-        if (r > 0) {
-            buf += r;
-            n -= r;
-        } else if (r < 0 && errno == EINTR) {
-            continue;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Makes a connected pair of sockets of MODE ("unix" or "tcp"). */
-static void
-make_socket_pair(const char *mode, int fds[2])
-{
-    if (!strcmp(mode, "unix")) {
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)) {
-            vs_fatal(errno, "socketpair failed");
-        }
-        return;
-    } else if (strcmp(mode, "tcp")) {
-        vs_fatal(0, "--raw: unknown mode %s (use unix or tcp)", mode);
-    }
-
-    struct sockaddr_storage ss;
-    int listener = inet_open_passive(SOCK_STREAM, "0:127.0.0.1", -1, &ss);
-    if (listener < 0) {
-        vs_fatal(-listener, "listen failed");
-    }
-    fds[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fds[0] < 0
-        || connect(fds[0], (struct sockaddr *) &ss, ss_length(&ss))) {
-        vs_fatal(errno, "connect failed");
-    }
-    struct pollfd pfd = { .fd = listener, .events = POLLIN };
-    if (poll(&pfd, 1, 5000) != 1) {
-        vs_fatal(0, "accept timed out");
-    }
-    fds[1] = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
-    if (fds[1] < 0) {
-        vs_fatal(errno, "accept failed");
-    }
-    /* Both ends are blocking; no Nagle delay, as for tcp: streams. */
-    set_tcp_nodelay(fds[0]);
-    set_tcp_nodelay(fds[1]);
-    close(listener);
-}
-
 static int
 do_raw(void)
 {
@@ -272,51 +146,29 @@ do_raw(void)
     jsonrpc_msg_destroy(request);
     jsonrpc_msg_destroy(reply);
 
-    int fds[2];
-    make_socket_pair(raw_mode, fds);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        vs_fatal(errno, "fork failed");
-    } else if (!pid) {
-        char *buf = xmalloc(MAX(request_len, reply_len));
-        close(fds[0]);
-        memcpy(buf, reply_s, reply_len);
-        while (full_read(fds[1], buf, request_len)
-               && full_write(fds[1], reply_s, reply_len)) {
-            continue;
-        }
-        _exit(0);
-    }
-    close(fds[1]);
+    struct raw_peer peer;
+    raw_peer_start(&peer, raw_mode, request_len, reply_len);
 
-    char *buf = xmalloc(MAX(request_len, reply_len));
-    struct samples s = { NULL, 0, 0 };
+    struct samples s = { NULL, 0, 0, 0 };
     long long int start = now_ns();
     long long int measure_from = start + (long long int) (warmup * 1e9);
     long long int end = measure_from + (long long int) (seconds * 1e9);
     long long int cpu0 = -1, child_cpu0 = -1;
     long long int t;
-    for (t = start; t < end; ) {
+    for (t = start; t < end; t = now_ns()) {
         if (cpu0 < 0 && t >= measure_from) {
-            cpu0 = proc_cpu_ns(getpid());
-            child_cpu0 = proc_cpu_ns(pid);
+            cpu0 = proc_stat_cpu_ns(getpid());
+            child_cpu0 = proc_stat_cpu_ns(peer.pid);
             measure_from = t;
         }
-        if (!full_write(fds[0], request_s, request_len)
-            || !full_read(fds[0], buf, reply_len)) {
-            vs_fatal(errno, "raw ping-pong failed");
+        long long int rtt = raw_peer_exchange(&peer);
+        if (cpu0 >= 0) {
+            samples_add(&s, rtt);
         }
-        long long int t1 = now_ns();
-        if (t >= measure_from && cpu0 >= 0) {
-            samples_add(&s, t1 - t);
-        }
-        t = t1;
     }
-    long long int cpu = proc_cpu_ns(getpid()) - cpu0;
-    long long int child_cpu = proc_cpu_ns(pid) - child_cpu0;
-    close(fds[0]);
-    waitpid(pid, NULL, 0);
+    long long int cpu = proc_stat_cpu_ns(getpid()) - cpu0;
+    long long int child_cpu = proc_stat_cpu_ns(peer.pid) - child_cpu0;
+    raw_peer_stop(&peer);
 
     char *what = xasprintf("raw-%s", raw_mode);
     unsigned int save_clients = n_clients, save_depth = depth;
@@ -326,7 +178,6 @@ do_raw(void)
     depth = save_depth;
     free(what);
     free(s.ns);
-    free(buf);
     free(request_s);
     free(reply_s);
     return 0;
@@ -510,7 +361,7 @@ do_load(void)
         ds_init(&c->msg);
     }
 
-    struct samples s = { NULL, 0, 0 };
+    struct samples s = { NULL, 0, 0, 0 };
     bool measuring = false;
     long long int start = now_ns();
     long long int measure_from = start + (long long int) (warmup * 1e9);
@@ -524,7 +375,7 @@ do_load(void)
             measuring = true;
             measure_from = now;
             cpu0 = time_cpu_msec() * 1000000LL;
-            server_cpu0 = server_pid ? proc_cpu_ns(server_pid) : -1;
+            server_cpu0 = server_pid ? proc_stat_cpu_ns(server_pid) : -1;
         }
         if (now >= end) {
             break;
@@ -571,7 +422,8 @@ do_load(void)
 
     long long int cpu = time_cpu_msec() * 1000000LL - cpu0;
     long long int server_cpu = (server_cpu0 >= 0
-                                ? proc_cpu_ns(server_pid) - server_cpu0 : -1);
+                                ? proc_stat_cpu_ns(server_pid) - server_cpu0
+                                : -1);
     print_result(remote, &s, (now - measure_from) / 1e9, cpu, server_cpu);
 
     for (unsigned int i = 0; i < n_clients; i++) {

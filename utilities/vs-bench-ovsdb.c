@@ -47,6 +47,7 @@
 #include "util.h"
 #include "vlog.h"
 #include "vs-bench.h"
+#include "vs-bench-lib.h"
 
 VLOG_DEFINE_THIS_MODULE(bench_ovsdb);
 
@@ -72,40 +73,6 @@ static double idle_seconds = 5;
 static double timeout = 60;
 static pid_t server_pid;
 
-static long long int
-now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* CPU time (user + system) of process PID in ns, from /proc, or -1. */
-static long long int
-proc_cpu_ns(pid_t pid)
-{
-    char name[64];
-    char buf[1024];
-    FILE *f;
-
-    snprintf(name, sizeof name, "/proc/%ld/stat", (long) pid);
-    f = fopen(name, "r");
-    if (!f) {
-        return -1;
-    }
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-
-    const char *p = strrchr(buf, ')');
-    unsigned long long int utime, stime;
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-                     "%llu %llu", &utime, &stime) != 2) {
-        return -1;
-    }
-    return (utime + stime) * (1000000000LL / sysconf(_SC_CLK_TCK));
-}
-
 /* Resident set size of PID in KiB, or -1. */
 static long long int
 proc_rss_kib(pid_t pid)
@@ -127,43 +94,6 @@ proc_rss_kib(pid_t pid)
     }
     fclose(f);
     return rss;
-}
-
-/* Latency samples in ns. */
-struct samples {
-    long long int *ns;
-    size_t n, allocated;
-};
-
-static void
-samples_add(struct samples *s, long long int ns)
-{
-    if (s->n >= s->allocated) {
-        s->allocated = s->allocated * 2 + 1024;
-        s->ns = xrealloc(s->ns, s->allocated * sizeof *s->ns);
-    }
-    s->ns[s->n++] = ns;
-}
-
-static int
-compare_ll(const void *a_, const void *b_)
-{
-    long long int a = *(const long long int *) a_;
-    long long int b = *(const long long int *) b_;
-    return a < b ? -1 : a > b;
-}
-
-/* Sorts S; returns its P-th percentile in microseconds. */
-static double
-samples_percentile_us(struct samples *s, double p)
-{
-    if (!s->n) {
-        return 0;
-    }
-    qsort(s->ns, s->n, sizeof *s->ns, compare_ll);
-    size_t rank = (size_t) (p / 100.0 * s->n + 0.999999);
-    rank = rank < 1 ? 1 : rank > s->n ? s->n : rank;
-    return s->ns[rank - 1] / 1000.0;
 }
 
 static void
@@ -299,6 +229,7 @@ print_latency(const char *mode, struct samples *s, double elapsed,
               long long int server_cpu_ns)
 {
     double rate = elapsed > 0 ? s->n / elapsed : 0;
+    samples_sort(s);
     double p50 = samples_percentile_us(s, 50);
     double p99 = samples_percentile_us(s, 99);
 
@@ -342,7 +273,7 @@ static int
 do_load(const char *mode)
 {
     struct conn *conns = xcalloc(n_clients, sizeof *conns);
-    struct samples s = { NULL, 0, 0 };
+    struct samples s = { NULL, 0, 0, 0 };
 
     for (unsigned int i = 0; i < n_clients; i++) {
         struct conn *c = &conns[i];
@@ -368,7 +299,7 @@ do_load(const char *mode)
         if (!measuring && t >= measure_from) {
             measuring = true;
             measure_from = t;
-            server_cpu0 = server_pid ? proc_cpu_ns(server_pid) : -1;
+            server_cpu0 = server_pid ? proc_stat_cpu_ns(server_pid) : -1;
         }
         if (t >= end) {
             break;
@@ -433,7 +364,7 @@ do_load(const char *mode)
     }
 
     long long int server_cpu = (server_cpu0 >= 0
-                                ? proc_cpu_ns(server_pid) - server_cpu0
+                                ? proc_stat_cpu_ns(server_pid) - server_cpu0
                                 : -1);
     print_latency(mode, &s, (t - measure_from) / 1e9, server_cpu);
 
@@ -454,7 +385,7 @@ static int
 do_insert(void)
 {
     struct jsonrpc *rpc = open_block();
-    struct samples s = { NULL, 0, 0 };
+    struct samples s = { NULL, 0, 0, 0 };
 
     for (unsigned int r = 0; r < n_rounds; r++) {
         setup_rows(rpc, 0);
@@ -485,6 +416,7 @@ do_insert(void)
     setup_rows(rpc, 0);
     jsonrpc_close(rpc);
 
+    samples_sort(&s);
     double median_s = samples_percentile_us(&s, 50) / 1e6;
     double max_s = s.ns[s.n - 1] / 1e9;
     printf("%-14s insert  %u rows in one transaction: median %.3f s, "
@@ -699,8 +631,8 @@ do_fanout(void)
     }
     double setup_s = (now_ns() - t0) / 1e9;
 
-    struct samples last = { NULL, 0, 0 }, first = { NULL, 0, 0 };
-    struct samples commit = { NULL, 0, 0 };
+    struct samples last = { NULL, 0, 0, 0 }, first = { NULL, 0, 0, 0 };
+    struct samples commit = { NULL, 0, 0, 0 };
     for (unsigned int r = 0; r < n_rounds; r++) {
         for (unsigned int i = 0; i < n_monitors; i++) {
             conns[i].busy = true;
@@ -751,6 +683,8 @@ do_fanout(void)
         samples_add(&commit, now_ns() - start);
     }
 
+    samples_sort(&last);
+    samples_sort(&first);
     double last_ms = samples_percentile_us(&last, 50) / 1000;
     double last_max_ms = last.ns[last.n - 1] / 1e6;
     double first_ms = samples_percentile_us(&first, 50) / 1000;
@@ -780,7 +714,7 @@ do_fanout(void)
 static double
 echo_p50_us(struct jsonrpc *rpc)
 {
-    struct samples s = { NULL, 0, 0 };
+    struct samples s = { NULL, 0, 0, 0 };
 
     for (unsigned int i = 0; i < n_echoes + n_echoes / 10; i++) {
         struct jsonrpc_msg *reply;
@@ -798,6 +732,7 @@ echo_p50_us(struct jsonrpc *rpc)
             samples_add(&s, t1 - t0);
         }
     }
+    samples_sort(&s);
     double p50 = samples_percentile_us(&s, 50);
     free(s.ns);
     return p50;
@@ -825,9 +760,9 @@ do_idle_clients(void)
     /* Let the server settle, then measure it while everyone is idle. */
     xsleep_msec(500);
     long long int rss1 = server_pid ? proc_rss_kib(server_pid) : -1;
-    long long int cpu0 = server_pid ? proc_cpu_ns(server_pid) : -1;
+    long long int cpu0 = server_pid ? proc_stat_cpu_ns(server_pid) : -1;
     xsleep_msec(idle_seconds * 1000);
-    long long int cpu1 = server_pid ? proc_cpu_ns(server_pid) : -1;
+    long long int cpu1 = server_pid ? proc_stat_cpu_ns(server_pid) : -1;
     double p50_with = echo_p50_us(extra);
     jsonrpc_close(extra);
 

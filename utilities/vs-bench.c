@@ -39,6 +39,7 @@
 #include "unixctl.h"
 #include "util.h"
 #include "vs-bench.h"
+#include "vs-bench-lib.h"
 
 static void usage(void) VS_NO_RETURN;
 static int cmd_unixctl(int argc, char *argv[]);
@@ -160,166 +161,6 @@ split_labeled(const char *arg, char **labelp, char **valuep)
         *labelp = base_name(arg);
         *valuep = xstrdup(arg);
     }
-}
-
-static long long int
-now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* Latency samples of one target. */
-struct samples {
-    long long int *ns;          /* One per measured request. */
-    size_t n, allocated;
-    long long int busy_ns;      /* Sum of the measured loops' run time. */
-};
-
-static void
-samples_add(struct samples *s, long long int ns)
-{
-    if (s->n >= s->allocated) {
-        s->allocated = s->allocated ? 2 * s->allocated : 4096;
-        s->ns = xrealloc(s->ns, s->allocated * sizeof *s->ns);
-    }
-    s->ns[s->n++] = ns;
-}
-
-static int
-compare_ll(const void *a_, const void *b_)
-{
-    const long long int *a = a_, *b = b_;
-
-    return *a < *b ? -1 : *a > *b;
-}
-
-/* Returns the P-th percentile (0 < P <= 100) of sorted S, in
- * microseconds: the smallest sample with at least P% of the samples at or
- * below it. */
-static double
-samples_percentile_us(const struct samples *s, double p)
-{
-    size_t rank;
-
-    if (!s->n) {
-        return 0;
-    }
-    rank = (size_t) ((p / 100.0) * s->n + 0.999999);
-    rank = rank < 1 ? 1 : rank > s->n ? s->n : rank;
-    return s->ns[rank - 1] / 1000.0;
-}
-
-static double
-samples_rate(const struct samples *s)
-{
-    return s->busy_ns ? s->n * 1e9 / s->busy_ns : 0;
-}
-
-/* ------------------------------------------------------------------------
- * Raw ping-pong: the same bytes a unixctl request and reply carry, with no
- * JSON, no reactor and blocking system calls on both sides. */
-
-struct raw_peer {
-    int fd;                     /* Our end of the socket pair. */
-    pid_t pid;                  /* The echoing child. */
-    size_t request_len, reply_len;
-    char *buf;
-};
-
-static bool
-full_read(int fd, char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t r = read(fd, buf, n);
-        if (r > 0) {
-            buf += r;
-            n -= r;
-        } else if (r < 0 && errno == EINTR) {
-            continue;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool
-full_write(int fd, const char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t r = write(fd, buf, n);
-        if (r > 0) {
-            buf += r;
-            n -= r;
-        } else if (r < 0 && errno == EINTR) {
-            continue;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Forks a child that answers every REQUEST_LEN bytes it reads with
- * REPLY_LEN bytes, until end of file. */
-static void
-raw_peer_start(struct raw_peer *peer, size_t request_len, size_t reply_len)
-{
-    int fds[2];
-
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)) {
-        vs_fatal(errno, "socketpair failed");
-    }
-    fflush(NULL);
-    peer->pid = fork();
-    if (peer->pid < 0) {
-        vs_fatal(errno, "fork failed");
-    } else if (!peer->pid) {
-        size_t size = MAX(request_len, reply_len);
-        char *buf = xzalloc(size);
-
-        close(fds[0]);
-        memset(buf, 'x', size);
-        while (full_read(fds[1], buf, request_len)
-               && full_write(fds[1], buf, reply_len)) {
-            continue;
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    peer->fd = fds[0];
-    peer->request_len = request_len;
-    peer->reply_len = reply_len;
-    peer->buf = xzalloc(MAX(request_len, reply_len));
-    memset(peer->buf, '{', request_len);
-}
-
-static void
-raw_peer_stop(struct raw_peer *peer)
-{
-    int status;
-
-    close(peer->fd);
-    while (waitpid(peer->pid, &status, 0) < 0 && errno == EINTR) {
-        continue;
-    }
-    free(peer->buf);
-}
-
-/* One request-reply exchange; returns its round-trip time in ns. */
-static long long int
-raw_peer_exchange(struct raw_peer *peer)
-{
-    long long int start = now_ns();
-
-    if (!full_write(peer->fd, peer->buf, peer->request_len)
-        || !full_read(peer->fd, peer->buf, peer->reply_len)) {
-        vs_fatal(errno, "raw ping-pong peer failed");
-    }
-    return now_ns() - start;
 }
 
 /* ------------------------------------------------------------------------
@@ -920,7 +761,7 @@ cmd_unixctl(int argc, char *argv[])
         raw_t->answer = xasprintf("%zu bytes out, %zu bytes back over a "
                                   "socketpair, forked echo child",
                                   request_len, reply_len);
-        raw_peer_start(&raw, request_len, reply_len);
+        raw_peer_start(&raw, "unix", request_len, reply_len);
         raw_t->server_pid = raw.pid;
         for (j = 0; j < warmup; j++) {
             raw_peer_exchange(&raw);
@@ -972,9 +813,7 @@ cmd_unixctl(int argc, char *argv[])
     unpin_all();
 
     for (i = 0; i < n_targets; i++) {
-        struct samples *s = &targets[i]->samples;
-
-        qsort(s->ns, s->n, sizeof *s->ns, compare_ll);
+        samples_sort(&targets[i]->samples);
     }
 
     printf("\n%-14s %8s %9s %7s %7s %8s %9s %8s %8s\n", "", "", "",
