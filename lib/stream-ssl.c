@@ -712,13 +712,6 @@ const struct stream_class ssl_stream_class = {
     .name = "ssl",
     .needs_probes = true,
     .open = ssl_open,
-    .close = NULL,
-    .connect = NULL,
-    .recv = NULL,
-    .send = NULL,
-    .run = NULL,
-    .run_wait = NULL,
-    .wait = NULL,
 };
 
 /* Passive SSL streams. */
@@ -756,7 +749,4 @@ const struct pstream_class pssl_pstream_class = {
     .name = "pssl",
     .needs_probes = true,
     .listen = pssl_listen,
-    .close = NULL,
-    .accept = NULL,
-    .wait = NULL,
 };

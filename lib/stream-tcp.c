@@ -48,13 +48,6 @@ const struct stream_class tcp_stream_class = {
     .name = "tcp",
     .needs_probes = true,
     .open = tcp_open,
-    .close = NULL,
-    .connect = NULL,
-    .recv = NULL,
-    .send = NULL,
-    .run = NULL,
-    .run_wait = NULL,
-    .wait = NULL,
 };
 
 /* Passive TCP streams. */
@@ -91,7 +84,4 @@ const struct pstream_class ptcp_pstream_class = {
     .name = "ptcp",
     .needs_probes = true,
     .listen = ptcp_listen,
-    .close = NULL,
-    .accept = NULL,
-    .wait = NULL,
 };

@@ -54,13 +54,6 @@ const struct stream_class unix_stream_class = {
     .name = "unix",
     .needs_probes = false,
     .open = unix_open,
-    .close = NULL,
-    .connect = NULL,
-    .recv = NULL,
-    .send = NULL,
-    .run = NULL,
-    .run_wait = NULL,
-    .wait = NULL,
 };
 
 /* Passive unix streams. */
@@ -125,7 +118,4 @@ const struct pstream_class punix_pstream_class = {
     .name = "punix",
     .needs_probes = false,
     .listen = punix_listen,
-    .close = NULL,
-    .accept = NULL,
-    .wait = NULL,
 };
