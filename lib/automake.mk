@@ -1,5 +1,9 @@
-# lib/: the shared runtime, one convenience library every program links.
+# lib/: the runtime every program links (libvswitch-lite): reactor, time,
+# logging, daemon, streams, JSON-RPC, reconnect, unixctl, containers.
+# It sees only its own headers: the layers above (lib/ovsdb/, lib/kernel/)
+# are not on its include path, so it cannot depend on them.
 noinst_LTLIBRARIES += lib/libvswitch-lite.la
+lib_libvswitch_lite_la_CPPFLAGS = $(VS_BASE_CPPFLAGS) $(RUNTIME_CFLAGS)
 lib_libvswitch_lite_la_SOURCES = \
 	lib/compiler.h \
 	lib/command-line.c lib/command-line.h \
@@ -14,9 +18,6 @@ lib_libvswitch_lite_la_SOURCES = \
 	lib/jsonrpc-session.c lib/jsonrpc-session.h \
 	lib/list.h \
 	lib/memory.c lib/memory.h \
-	lib/netlink.c lib/netlink.h \
-	lib/netlink-monitor.c lib/netlink-monitor.h \
-	lib/netns.c lib/netns.h \
 	lib/poll-loop.c lib/poll-loop.h \
 	lib/reconnect.c lib/reconnect.h \
 	lib/shash.c lib/shash.h \
@@ -31,4 +32,5 @@ lib_libvswitch_lite_la_SOURCES = \
 	lib/util.c lib/util.h \
 	lib/vlog.c lib/vlog.h
 
-include lib/ovsdb.mk
+include lib/ovsdb/automake.mk
+include lib/kernel/automake.mk

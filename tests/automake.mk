@@ -24,13 +24,13 @@ check_PROGRAMS += tests/test-containers tests/test-poll-loop \
 	tests/test-vlog tests/test-unixctl tests/test-reconnect \
 	tests/test-netlink tests/test-jsonrpc
 tests_test_containers_SOURCES = tests/test-containers.c
-tests_test_containers_LDADD = $(VS_LIBS)
+tests_test_containers_LDADD = $(RUNTIME_LIBS)
 tests_test_poll_loop_SOURCES = tests/test-poll-loop.c
-tests_test_poll_loop_LDADD = $(VS_LIBS)
+tests_test_poll_loop_LDADD = $(RUNTIME_LIBS)
 tests_test_vlog_SOURCES = tests/test-vlog.c
-tests_test_vlog_LDADD = $(VS_LIBS)
+tests_test_vlog_LDADD = $(RUNTIME_LIBS)
 tests_test_unixctl_SOURCES = tests/test-unixctl.c
-tests_test_unixctl_LDADD = $(VS_LIBS)
+tests_test_unixctl_LDADD = $(RUNTIME_LIBS)
 
 AUTOTEST_PATH = utilities:vswitchd:ovsdb-lite:tests
 
@@ -62,11 +62,11 @@ clean-local:
 	test ! -f '$(TESTSUITE)' || \
 	  $(SHELL) '$(TESTSUITE)' -C tests --clean || :
 tests_test_reconnect_SOURCES = tests/test-reconnect.c
-tests_test_reconnect_LDADD = $(VS_LIBS)
+tests_test_reconnect_LDADD = $(RUNTIME_LIBS)
 tests_test_netlink_SOURCES = tests/test-netlink.c
-tests_test_netlink_LDADD = $(VS_LIBS)
+tests_test_netlink_LDADD = $(KERNEL_LIBS)
 tests_test_jsonrpc_SOURCES = tests/test-jsonrpc.c
-tests_test_jsonrpc_LDADD = $(VS_LIBS)
+tests_test_jsonrpc_LDADD = $(RUNTIME_LIBS)
 
 include tests/ovsdb-data.mk
 include tests/ovsdb-log.mk

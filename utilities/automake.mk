@@ -1,6 +1,6 @@
 bin_PROGRAMS += utilities/appctl utilities/vs-bench
 utilities_appctl_SOURCES = utilities/appctl.c
-utilities_appctl_LDADD = $(VS_LIBS)
+utilities_appctl_LDADD = $(RUNTIME_LIBS)
 utilities_vs_bench_SOURCES = utilities/vs-bench.c utilities/vs-bench.h \
 	utilities/vs-bench-netlink.c utilities/vs-bench-echo.c \
 	utilities/vs-bench-ovsdb.c utilities/vs-bench-lib.c \
@@ -13,7 +13,7 @@ EXTRA_DIST += utilities/appctl.8 utilities/vs-bench.8 utilities/vs-setup.sh \
 
 bin_PROGRAMS += utilities/ovsdb-lite-client
 utilities_ovsdb_lite_client_SOURCES = utilities/ovsdb-lite-client.c
-utilities_ovsdb_lite_client_LDADD = $(VS_LIBS)
+utilities_ovsdb_lite_client_LDADD = $(OVSDB_LIBS)
 man_MANS += utilities/ovsdb-lite-client.1
 EXTRA_DIST += utilities/ovsdb-lite-client.1
 
