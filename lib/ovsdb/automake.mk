@@ -9,6 +9,11 @@ lib_ovsdb_libvs_ovsdb_la_SOURCES = \
 	lib/ovsdb/ovsdb-data.c lib/ovsdb/ovsdb-data.h \
 	lib/ovsdb/ovsdb-error.c lib/ovsdb/ovsdb-error.h \
 	lib/ovsdb/ovsdb-idl.c lib/ovsdb/ovsdb-idl.h \
+	lib/ovsdb/ovsdb-idl-private.h \
+	lib/ovsdb/ovsdb-idl-read.c \
+	lib/ovsdb/ovsdb-idl-replica.c \
+	lib/ovsdb/ovsdb-idl-txn.c \
+	lib/ovsdb/ovsdb-idl-update.c \
 	lib/ovsdb/ovsdb-mutation.c lib/ovsdb/ovsdb-mutation.h \
 	lib/ovsdb/ovsdb-parser.c lib/ovsdb/ovsdb-parser.h \
 	lib/ovsdb/ovsdb-row.c lib/ovsdb/ovsdb-row.h \
