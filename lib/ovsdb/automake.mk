@@ -5,8 +5,11 @@ noinst_LTLIBRARIES += lib/ovsdb/libvs-ovsdb.la
 lib_ovsdb_libvs_ovsdb_la_CPPFLAGS = $(VS_BASE_CPPFLAGS) $(RUNTIME_CFLAGS) \
 	-I$(top_srcdir)/lib/ovsdb
 lib_ovsdb_libvs_ovsdb_la_SOURCES = \
+	lib/ovsdb/ovsdb-atom.c \
 	lib/ovsdb/ovsdb-condition.c lib/ovsdb/ovsdb-condition.h \
 	lib/ovsdb/ovsdb-data.c lib/ovsdb/ovsdb-data.h \
+	lib/ovsdb/ovsdb-data-json.c \
+	lib/ovsdb/ovsdb-data-string.c \
 	lib/ovsdb/ovsdb-error.c lib/ovsdb/ovsdb-error.h \
 	lib/ovsdb/ovsdb-idl.c lib/ovsdb/ovsdb-idl.h \
 	lib/ovsdb/ovsdb-idl-private.h \
@@ -18,6 +21,7 @@ lib_ovsdb_libvs_ovsdb_la_SOURCES = \
 	lib/ovsdb/ovsdb-parser.c lib/ovsdb/ovsdb-parser.h \
 	lib/ovsdb/ovsdb-row.c lib/ovsdb/ovsdb-row.h \
 	lib/ovsdb/ovsdb-schema.c lib/ovsdb/ovsdb-schema.h \
+	lib/ovsdb/ovsdb-symbol.c \
 	lib/ovsdb/ovsdb-types.c lib/ovsdb/ovsdb-types.h \
 	lib/ovsdb/ovsdb-uuid.c lib/ovsdb/ovsdb-uuid.h
 

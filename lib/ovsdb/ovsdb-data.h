@@ -24,7 +24,12 @@
  *
  * Ownership: a datum owns its arrays and the strings inside its atoms.
  * A zero-filled struct is a valid empty datum.  Destroy functions accept
- * empty data. */
+ * empty data.
+ *
+ * Implementation: atoms in ovsdb-atom.c, data in ovsdb-data.c, the JSON
+ * forms of both in ovsdb-data-json.c, the command-line forms in
+ * ovsdb-data-string.c, the symbol table and ovsdb_is_valid_id() in
+ * ovsdb-symbol.c. */
 #ifndef OVSDB_DATA_H
 #define OVSDB_DATA_H 1
 
@@ -172,6 +177,12 @@ unsigned int ovsdb_datum_sort_unique(struct ovsdb_datum *,
  * n_min <= n <= n_max.  Returns NULL or a "constraint violation". */
 struct ovsdb_error *ovsdb_datum_check_constraints(
     const struct ovsdb_datum *, const struct ovsdb_type *)
+    VS_WARN_UNUSED_RESULT;
+/* Checks only the size: that N elements fit TYPE's n_min <= N <= n_max.
+ * Returns NULL or a "constraint violation" saying how many elements a set
+ * (or map) of TYPE must have and how many are present. */
+struct ovsdb_error *ovsdb_datum_check_size(unsigned int n,
+                                           const struct ovsdb_type *)
     VS_WARN_UNUSED_RESULT;
 
 /* Parses JSON as a datum of TYPE, producing a valid datum (see top).
@@ -331,6 +342,13 @@ struct ovsdb_symbol *ovsdb_symbol_table_put(struct ovsdb_symbol_table *,
  * false if absent. */
 struct ovsdb_symbol *ovsdb_symbol_table_insert(struct ovsdb_symbol_table *,
                                                const char *name);
+/* Like ovsdb_symbol_table_insert(), and records that the symbol is
+ * referenced through a column of base type BASE: sets its strong_ref or
+ * weak_ref according to BASE's refType (neither if BASE is not a uuid
+ * with a refTable). */
+struct ovsdb_symbol *ovsdb_symbol_table_reference(
+    struct ovsdb_symbol_table *, const char *name,
+    const struct ovsdb_base_type *base);
 /* Returns the name of a symbol that is referenced but was never created
  * (lexicographically first, for deterministic messages), or NULL. */
 const char *ovsdb_symbol_table_find_uncreated(
