@@ -152,16 +152,13 @@ parse_elements(struct ovsdb_datum *datum, const struct ovsdb_type *type,
     size_t n = json_array_size(elems);
     struct ovsdb_error *error;
 
-    if (n < type->n_min || n > type->n_max) {
-        const char *what = is_map ? "map" : "set";
-        if (type->n_max == UINT_MAX) {
-            return ovsdb_syntax_error(elems, NULL, "%s must have at least "
-                                      "%u elements but %zu are present",
-                                      what, type->n_min, n);
-        }
-        return ovsdb_syntax_error(elems, NULL, "%s must have %u to %u "
-                                  "elements but %zu are present",
-                                  what, type->n_min, type->n_max, n);
+    error = ovsdb_datum_check_size(n, type);
+    if (error) {
+        /* The same bounds, but in JSON a wrong count is a syntax error. */
+        struct ovsdb_error *syntax = ovsdb_syntax_error(elems, NULL, "%s",
+                                                        error->details);
+        ovsdb_error_destroy(error);
+        return syntax;
     }
 
     datum->keys = n ? xmalloc(n * sizeof *datum->keys) : NULL;

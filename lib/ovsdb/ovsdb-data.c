@@ -612,41 +612,11 @@ ovsdb_datum_apply_diff(struct ovsdb_datum *new,
                        const struct ovsdb_datum *diff,
                        const struct ovsdb_type *type)
 {
-    enum ovsdb_atomic_type kt = type->key.type, vt = type->value.type;
-    bool is_map = ovsdb_type_is_map(type);
-    unsigned int i = 0, j = 0;
-
-    ovsdb_datum_init_empty(new);
-    if (diff_is_replacement(type)) {
-        ovsdb_datum_clone(new, diff, type);
-    } else {
-        while (i < old->n || j < diff->n) {
-            int cmp = (i >= old->n ? 1
-                       : j >= diff->n ? -1
-                       : ovsdb_atom_compare_3way(&old->keys[i],
-                                                 &diff->keys[j], kt));
-            if (cmp < 0) {
-                ovsdb_datum_add_unsafe(new, &old->keys[i],
-                                       is_map ? &old->values[i] : NULL,
-                                       type);
-                i++;
-            } else if (cmp > 0) {
-                ovsdb_datum_add_unsafe(new, &diff->keys[j],
-                                       is_map ? &diff->values[j] : NULL,
-                                       type);
-                j++;
-            } else {
-                /* In both: a removal, unless a map value changes. */
-                if (is_map && !ovsdb_atom_equals(&old->values[i],
-                                                 &diff->values[j], vt)) {
-                    ovsdb_datum_add_unsafe(new, &diff->keys[j],
-                                           &diff->values[j], type);
-                }
-                i++;
-                j++;
-            }
-        }
-    }
+    /* Applying a diff is the same merge as computing one: the result is
+     * DIFF itself for a replacement, else the elements in only one of OLD
+     * and DIFF, plus DIFF's pairs whose key is in both with another
+     * value (a key in both with the same value is a removal). */
+    ovsdb_datum_diff(new, old, diff, type);
 
     struct ovsdb_error *error = ovsdb_datum_check_size(new->n, type);
     if (error) {
