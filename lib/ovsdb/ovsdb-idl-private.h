@@ -142,7 +142,8 @@ struct ovsdb_idl {
 /* ------------------------------------------------------------------ */
 
 /* Sends request METHOD with PARAMS (taking ownership) on IDL's session.
- * If IDP is nonnull, stores the request's id there (a new reference). */
+ * If IDP is nonnull, the request's id replaces the one stored there (which
+ * is released): *IDP is what the reply will be matched against. */
 void idl_send(struct ovsdb_idl *, const char *method, json_t *params,
               json_t **idp);
 /* Returns a message for people (caller frees) from ERROR, a JSON-RPC
@@ -205,12 +206,13 @@ void idl_row_release(struct ovsdb_idl_row *);
 /* Frees the deleted rows that nothing holds any more. */
 void idl_gc(struct ovsdb_idl *);
 
-/* Change marking, for the seqno and change tracking.  track(): ROW
- * changed; note_column_change(): column I of ROW changed (nothing happens
- * for an omit_alert() column); insert_into_replica(), resp.
- * delete_from_replica(): ROW joins, resp. leaves, its table's rows. */
-void idl_row_track(struct ovsdb_idl_row *);
+/* Change marking, for the seqno and change tracking.
+ * note_column_change(): column I of ROW changed (nothing happens for an
+ * omit_alert() column); note_new(): ROW is new in the replica;
+ * insert_into_replica(), resp. delete_from_replica(): ROW joins (as new),
+ * resp. leaves, its table's rows. */
 void idl_row_note_column_change(struct ovsdb_idl_row *, size_t i);
+void idl_row_note_new(struct ovsdb_idl_row *);
 void idl_row_insert_into_replica(struct idl_table *, struct ovsdb_idl_row *);
 void idl_row_delete_from_replica(struct ovsdb_idl_row *);
 /* Ends a batch of changes: bumps the seqno if any of them alerts. */

@@ -185,33 +185,41 @@ ovsdb_idl_find_row_by_string(const struct ovsdb_idl *idl, const char *table,
     return NULL;
 }
 
-const char *
-ovsdb_idl_row_get_string(const struct ovsdb_idl_row *row, const char *column)
+/* The first key of COLUMN in ROW if the column's keys are of type ATYPE
+ * and it has one, else NULL. */
+static const union ovsdb_atom *
+row_get_first_key(const struct ovsdb_idl_row *row, const char *column,
+                  enum ovsdb_atomic_type atype)
 {
     const struct ovsdb_type *type;
     const struct ovsdb_datum *d = ovsdb_idl_row_get(row, column, &type);
-    return (type && type->key.type == OVSDB_TYPE_STRING && d->n
-            ? d->keys[0].string : NULL);
+    return type && type->key.type == atype && d->n ? &d->keys[0] : NULL;
+}
+
+const char *
+ovsdb_idl_row_get_string(const struct ovsdb_idl_row *row, const char *column)
+{
+    const union ovsdb_atom *a = row_get_first_key(row, column,
+                                                  OVSDB_TYPE_STRING);
+    return a ? a->string : NULL;
 }
 
 int64_t
 ovsdb_idl_row_get_integer(const struct ovsdb_idl_row *row,
                           const char *column, int64_t dflt)
 {
-    const struct ovsdb_type *type;
-    const struct ovsdb_datum *d = ovsdb_idl_row_get(row, column, &type);
-    return (type && type->key.type == OVSDB_TYPE_INTEGER && d->n
-            ? d->keys[0].integer : dflt);
+    const union ovsdb_atom *a = row_get_first_key(row, column,
+                                                  OVSDB_TYPE_INTEGER);
+    return a ? a->integer : dflt;
 }
 
 bool
 ovsdb_idl_row_get_boolean(const struct ovsdb_idl_row *row,
                           const char *column, bool dflt)
 {
-    const struct ovsdb_type *type;
-    const struct ovsdb_datum *d = ovsdb_idl_row_get(row, column, &type);
-    return (type && type->key.type == OVSDB_TYPE_BOOLEAN && d->n
-            ? d->keys[0].boolean : dflt);
+    const union ovsdb_atom *a = row_get_first_key(row, column,
+                                                  OVSDB_TYPE_BOOLEAN);
+    return a ? a->boolean : dflt;
 }
 
 const char *

@@ -198,15 +198,13 @@ idl_gc(struct ovsdb_idl *idl)
 {
     struct ovsdb_idl_row *row;
     LIST_FOR_EACH_SAFE (row, gc_node, &idl->gc) {
-        if (!row->in_txn && !row->tracked) {
-            idl_row_free(row);
-        }
+        idl_row_release(row);
     }
 }
 
-/* Change marking: the seqno and change tracking. */
-void
-idl_row_track(struct ovsdb_idl_row *row)
+/* Change marking: the seqno and change tracking.  ROW changed. */
+static void
+row_track(struct ovsdb_idl_row *row)
 {
     struct ovsdb_idl *idl = row->table->idl;
     idl->changed = true;
@@ -224,7 +222,7 @@ idl_row_note_column_change(struct ovsdb_idl_row *row, size_t i)
     if (t->alert && t->schema == row->schema && !t->alert[i]) {
         return;
     }
-    idl_row_track(row);
+    row_track(row);
     if (t->idl->track) {
         if (!row->updated) {
             row->updated = xcalloc(idl_row_n_columns(row),
@@ -235,13 +233,19 @@ idl_row_note_column_change(struct ovsdb_idl_row *row, size_t i)
 }
 
 void
+idl_row_note_new(struct ovsdb_idl_row *row)
+{
+    row_track(row);
+    if (row->table->idl->track) {
+        row->track_new = true;
+    }
+}
+
+void
 idl_row_insert_into_replica(struct idl_table *t, struct ovsdb_idl_row *row)
 {
     hmap_insert(&t->rows, &row->hmap_node, uuid_hash(&row->uuid));
-    idl_row_track(row);
-    if (t->idl->track) {
-        row->track_new = true;
-    }
+    idl_row_note_new(row);
 }
 
 void
@@ -251,7 +255,7 @@ idl_row_delete_from_replica(struct ovsdb_idl_row *row)
 
     hmap_remove(&row->table->rows, &row->hmap_node);
     row->deleted = true;
-    idl_row_track(row);
+    row_track(row);
     if (!row->tracked) {
         row->in_gc = true;
         vs_list_push_back(&idl->gc, &row->gc_node);

@@ -163,14 +163,22 @@ txn_is_open(const struct ovsdb_idl_txn *txn)
 /* The transaction view: inserts, deletes, writes.                    */
 /* ------------------------------------------------------------------ */
 
-/* Makes ROW part of TXN, with a transaction view. */
+/* Makes ROW part of TXN (a no-op if it is already): TXN holds it until
+ * destroyed, and considers it when building the request. */
 static void
-txn_touch_row(struct ovsdb_idl_txn *txn, struct ovsdb_idl_row *row)
+txn_add_row(struct ovsdb_idl_txn *txn, struct ovsdb_idl_row *row)
 {
     if (!row->in_txn) {
         row->in_txn = true;
         vs_list_push_back(&txn->rows, &row->txn_node);
     }
+}
+
+/* Makes ROW part of TXN, with a transaction view. */
+static void
+txn_touch_row(struct ovsdb_idl_txn *txn, struct ovsdb_idl_row *row)
+{
+    txn_add_row(txn, row);
     if (!row->new_) {
         size_t n = idl_row_n_columns(row);
         row->new_ = xcalloc(n, sizeof *row->new_);
@@ -209,8 +217,7 @@ ovsdb_idl_txn_insert(struct ovsdb_idl_txn *txn, const char *table,
     struct ovsdb_idl_row *row = idl_row_create(t, &temp);
     row->new_ = idl_data_create_default(t->schema, &temp);
     row->written = xcalloc(t->schema->n_columns, sizeof *row->written);
-    row->in_txn = true;
-    vs_list_push_back(&txn->rows, &row->txn_node);
+    txn_add_row(txn, row);
     hmap_insert(&t->rows, &row->hmap_node, uuid_hash(&temp));
     return row;
 }
@@ -473,30 +480,20 @@ ovsdb_idl_txn_mutate(struct ovsdb_idl_txn *txn,
     ovsdb_datum_destroy(arg, &c->type);
     ovsdb_datum_init_empty(arg);
     vs_list_push_back(&txn->mutations, &m->node);
-
-    struct ovsdb_idl_row *r = (struct ovsdb_idl_row *) row;
-    if (!r->in_txn) {
-        r->in_txn = true;
-        vs_list_push_back(&txn->rows, &r->txn_node);
-    }
+    txn_add_row(txn, (struct ovsdb_idl_row *) row);
 }
 
 void
 ovsdb_idl_txn_increment(struct ovsdb_idl_txn *txn,
                         const struct ovsdb_idl_row *row, const char *column)
 {
-    struct ovsdb_idl_row *r = (struct ovsdb_idl_row *) row;
-
     vs_assert(!txn->inc_row);
     if (!row || !txn_is_open(txn)) {
         return;
     }
     txn->inc_row = row;
     txn->inc_column = xstrdup(column);
-    if (!r->in_txn) {
-        r->in_txn = true;
-        vs_list_push_back(&txn->rows, &r->txn_node);
-    }
+    txn_add_row(txn, (struct ovsdb_idl_row *) row);
 }
 
 void
@@ -794,8 +791,6 @@ ovsdb_idl_txn_commit(struct ovsdb_idl_txn *txn)
     }
 
     COVERAGE_INC(idl_txn_commit);
-    json_decref(txn->request_id);
-    txn->request_id = NULL;
     idl_send(idl, "transact", params, &txn->request_id);
     txn->status = TXN_INCOMPLETE;
     return txn->status;

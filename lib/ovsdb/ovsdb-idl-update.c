@@ -93,20 +93,36 @@ row_replace_data(struct ovsdb_idl_row *row, struct ovsdb_datum *data)
     idl_data_destroy(data, ts);
 }
 
-static void
-process_row_insert(struct idl_table *t, const struct uuid *uuid,
-                   const json_t *row_json)
+/* Gives the replica row of T with UUID the contents ROW_JSON (whole
+ * values; the columns it lacks at their defaults), noting the columns
+ * that change.  If T has no such row, creates one, in no map yet, and sets
+ * *IS_NEWP to true (else to false).  Returns the row. */
+static struct ovsdb_idl_row *
+row_load(struct idl_table *t, const struct uuid *uuid,
+         const json_t *row_json, bool *is_newp)
 {
     struct ovsdb_datum *data = idl_data_create_default(t->schema, uuid);
     struct ovsdb_idl_row *row = idl_table_find_replica_row(t, uuid);
 
     parse_row_json(t, data, row_json, false, NULL);
+    *is_newp = !row;
     if (row) {
-        /* Insert of a row we have: treat as a replacement. */
         row_replace_data(row, data);
     } else {
         row = idl_row_create(t, uuid);
         row->old = data;
+    }
+    return row;
+}
+
+static void
+process_row_insert(struct idl_table *t, const struct uuid *uuid,
+                   const json_t *row_json)
+{
+    /* The insert of a row we have is a replacement. */
+    bool is_new;
+    struct ovsdb_idl_row *row = row_load(t, uuid, row_json, &is_new);
+    if (is_new) {
         idl_row_insert_into_replica(t, row);
     }
 }
@@ -222,20 +238,12 @@ table_process_snapshot(struct idl_table *t, const json_t *rows, bool update2)
             if (!row_json) {
                 continue;
             }
-            struct ovsdb_datum *data = idl_data_create_default(t->schema,
-                                                               &uuid);
-            parse_row_json(t, data, row_json, false, NULL);
-            row = idl_table_find_replica_row(t, &uuid);
-            if (row) {
-                row_replace_data(row, data);
-                hmap_remove(&t->rows, &row->hmap_node);
+            bool is_new;
+            row = row_load(t, &uuid, row_json, &is_new);
+            if (is_new) {
+                idl_row_note_new(row);
             } else {
-                row = idl_row_create(t, &uuid);
-                row->old = data;
-                idl_row_track(row);
-                if (t->idl->track) {
-                    row->track_new = true;
-                }
+                hmap_remove(&t->rows, &row->hmap_node);
             }
             hmap_insert(&seen, &row->hmap_node, uuid_hash(&uuid));
         }

@@ -105,6 +105,10 @@ void
 idl_send(struct ovsdb_idl *idl, const char *method, json_t *params,
          json_t **idp)
 {
+    if (idp) {
+        json_decref(*idp);
+        *idp = NULL;
+    }
     struct jsonrpc_msg *msg = jsonrpc_create_request(method, params, idp);
     jsonrpc_session_send(idl->session, msg);
 }
@@ -112,8 +116,6 @@ idl_send(struct ovsdb_idl *idl, const char *method, json_t *params,
 static void
 idl_send_schema_request(struct ovsdb_idl *idl)
 {
-    json_decref(idl->request_id);
-    idl->request_id = NULL;
     idl_send(idl, "get_schema", json_pack("[s]", idl->db_name),
              &idl->request_id);
     idl->state = IDL_S_SCHEMA_REQUESTED;
@@ -249,8 +251,6 @@ ovsdb_idl_set_probe_interval(struct ovsdb_idl *idl, int probe_interval)
 static void
 idl_send_monitor_request(struct ovsdb_idl *idl)
 {
-    json_decref(idl->request_id);
-    idl->request_id = NULL;
     idl_send(idl, idl->use_update2 ? "monitor_cond" : "monitor",
              json_pack("[sOo]", idl->db_name, idl->monitor_id,
                        idl_monitor_requests(idl, idl->use_update2)),
@@ -369,8 +369,6 @@ idl_handle_update(struct ovsdb_idl *idl, const struct jsonrpc_msg *msg,
 static void
 idl_send_lock_request(struct ovsdb_idl *idl)
 {
-    json_decref(idl->lock_request_id);
-    idl->lock_request_id = NULL;
     idl_send(idl, "lock", json_pack("[s]", idl->lock_name),
              &idl->lock_request_id);
 }
