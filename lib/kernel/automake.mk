@@ -7,5 +7,10 @@ lib_kernel_libvs_kernel_la_CPPFLAGS = $(VS_BASE_CPPFLAGS) \
 	-I$(top_srcdir)/lib/kernel
 lib_kernel_libvs_kernel_la_SOURCES = \
 	lib/kernel/netlink.c lib/kernel/netlink.h \
+	lib/kernel/netlink-private.h \
+	lib/kernel/netlink-addr.c \
+	lib/kernel/netlink-bridge.c \
+	lib/kernel/netlink-create.c \
+	lib/kernel/netlink-link.c \
 	lib/kernel/netlink-monitor.c lib/kernel/netlink-monitor.h \
 	lib/kernel/netns.c lib/kernel/netns.h

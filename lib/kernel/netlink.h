@@ -27,7 +27,11 @@
  * anything but the kernel's own work.  Creating a port costs a few
  * requests on cached sockets and never dumps the link table.
  *
- * Not thread-safe: use from one thread. */
+ * Not thread-safe: use from one thread.
+ *
+ * The implementation is split by responsibility: netlink.c (namespaces,
+ * requests), netlink-link.c, netlink-create.c, netlink-bridge.c and
+ * netlink-addr.c; netlink-private.h says what each holds. */
 #ifndef NETLINK_H
 #define NETLINK_H 1
 
