@@ -102,8 +102,7 @@ addr_change(struct netlink_ns *ns, const char *ifname, const char *cidr,
     rtnl_addr_put(addr);
     nl_addr_put(local);
     if (error < 0) {
-        return netlink_set_error(errp, netlink_nlerr_to_errno(error),
-                                 "cannot build netlink request");
+        return netlink_build_error(errp, error);
     }
 
     error = netlink_transact_ack(ns, msg, &extack);
@@ -163,15 +162,6 @@ addr_dump_reply(const struct nlmsghdr *hdr, void *aux_)
     return 0;
 }
 
-static struct nl_msg *
-make_addr_dump_msg(const void *family_)
-{
-    const int *family = family_;
-    struct ifaddrmsg ifa = { .ifa_family = *family };
-
-    return netlink_make_msg(RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof ifa);
-}
-
 static int
 compare_addrs(const void *a_, const void *b_)
 {
@@ -193,7 +183,8 @@ compare_addrs(const void *a_, const void *b_)
 
 static const struct netlink_dump_class addr_dump_class = {
     .what = "addresses",
-    .make_msg = make_addr_dump_msg,
+    .type = RTM_GETADDR,
+    .hdrlen = sizeof(struct ifaddrmsg),
     .reply = addr_dump_reply,
     .size = sizeof(struct netlink_addr),
     .compare = compare_addrs,
@@ -212,7 +203,7 @@ netlink_addr_list(struct netlink_ns *ns, const char *ifname, int family,
     netlink_clear_error(errp);
     error = netlink_name_to_index(ns, ifname, &aux.ifindex, errp);
     if (!error) {
-        error = netlink_dump(ns, &addr_dump_class, &family, &aux, &aux.addrs,
+        error = netlink_dump(ns, &addr_dump_class, family, &aux, &aux.addrs,
                              errp);
     }
     *addrsp = aux.addrs.elems;
@@ -332,8 +323,7 @@ route_change(struct netlink_ns *ns, const char *dst, const char *gateway,
     nl_addr_put(gw_addr);
     nl_addr_put(dst_addr);
     if (error < 0) {
-        return netlink_set_error(errp, netlink_nlerr_to_errno(error),
-                                 "cannot build netlink request");
+        return netlink_build_error(errp, error);
     }
 
     error = netlink_transact_ack(ns, msg, &extack);
@@ -419,18 +409,10 @@ route_dump_reply(const struct nlmsghdr *hdr, void *aux_)
     return 0;
 }
 
-static struct nl_msg *
-make_route_dump_msg(const void *family_)
-{
-    const int *family = family_;
-    struct rtmsg rtm = { .rtm_family = *family };
-
-    return netlink_make_msg(RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof rtm);
-}
-
 static const struct netlink_dump_class route_dump_class = {
     .what = "routes",
-    .make_msg = make_route_dump_msg,
+    .type = RTM_GETROUTE,
+    .hdrlen = sizeof(struct rtmsg),
     .reply = route_dump_reply,
     .size = sizeof(struct netlink_route),
     .fill_names = true,
@@ -446,7 +428,7 @@ netlink_route_list(struct netlink_ns *ns, int family,
     int error;
 
     netlink_clear_error(errp);
-    error = netlink_dump(ns, &route_dump_class, &family, &aux, &aux.routes,
+    error = netlink_dump(ns, &route_dump_class, family, &aux, &aux.routes,
                          errp);
     *routesp = aux.routes.elems;
     *n = aux.routes.n;

@@ -374,17 +374,6 @@ vlan_dump_reply(const struct nlmsghdr *hdr, void *aux_)
     return 0;
 }
 
-static struct nl_msg *
-make_vlan_dump_msg(const void *aux VS_UNUSED)
-{
-    struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE };
-    struct nl_msg *msg;
-
-    msg = netlink_make_msg(RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof ifi);
-    nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_BRVLAN);
-    return msg;
-}
-
 static int
 compare_vlans(const void *a_, const void *b_)
 {
@@ -398,7 +387,9 @@ compare_vlans(const void *a_, const void *b_)
 
 static const struct netlink_dump_class vlan_dump_class = {
     .what = "bridge VLANs",
-    .make_msg = make_vlan_dump_msg,
+    .type = RTM_GETLINK,
+    .hdrlen = sizeof(struct ifinfomsg),
+    .ext_mask = RTEXT_FILTER_BRVLAN,
     .reply = vlan_dump_reply,
     .size = sizeof(struct netlink_vlan),
     .compare = compare_vlans,
@@ -411,7 +402,8 @@ list_vlans(struct netlink_ns *ns, int ifindex, struct netlink_vlan **vlansp,
     struct vlan_dump_aux aux = { .ifindex = ifindex };
     int error;
 
-    error = netlink_dump(ns, &vlan_dump_class, NULL, &aux, &aux.vlans, errp);
+    error = netlink_dump(ns, &vlan_dump_class, AF_BRIDGE, &aux, &aux.vlans,
+                         errp);
     *vlansp = aux.vlans.elems;
     *n = aux.vlans.n;
     return error;
@@ -549,17 +541,10 @@ fdb_dump_reply(const struct nlmsghdr *hdr, void *aux_)
     return 0;
 }
 
-static struct nl_msg *
-make_fdb_dump_msg(const void *aux VS_UNUSED)
-{
-    struct ndmsg ndm = { .ndm_family = AF_BRIDGE };
-
-    return netlink_make_msg(RTM_GETNEIGH, NLM_F_DUMP, &ndm, sizeof ndm);
-}
-
 static const struct netlink_dump_class fdb_dump_class = {
     .what = "forwarding database",
-    .make_msg = make_fdb_dump_msg,
+    .type = RTM_GETNEIGH,
+    .hdrlen = sizeof(struct ndmsg),
     .reply = fdb_dump_reply,
     .size = sizeof(struct netlink_fdb),
     .fill_names = true,
@@ -577,7 +562,8 @@ netlink_fdb_dump(struct netlink_ns *ns, const char *bridge,
     netlink_clear_error(errp);
     error = netlink_name_to_index(ns, bridge, &aux.master, errp);
     if (!error) {
-        error = netlink_dump(ns, &fdb_dump_class, NULL, &aux, &aux.fdb, errp);
+        error = netlink_dump(ns, &fdb_dump_class, AF_BRIDGE, &aux, &aux.fdb,
+                             errp);
     }
     *fdbp = aux.fdb.elems;
     *n = aux.fdb.n;

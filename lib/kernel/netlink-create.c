@@ -64,8 +64,7 @@ send_create(struct netlink_ns *ns, struct rtnl_link *link, char **extackp,
     error = rtnl_link_build_add_request(link, NLM_F_CREATE | NLM_F_EXCL,
                                         &msg);
     return (error < 0
-            ? netlink_set_error(errp, netlink_nlerr_to_errno(error),
-                                "cannot build netlink request")
+            ? netlink_build_error(errp, error)
             : netlink_transact_ack(ns, msg, extackp));
 }
 

@@ -178,8 +178,7 @@ netlink_link_get_details(struct netlink_ns *ns, const char *name, int ifindex,
     }
     error = rtnl_link_build_get_request(name ? 0 : ifindex, name, &msg);
     if (error < 0) {
-        return netlink_set_error(errp, netlink_nlerr_to_errno(error),
-                                 "cannot build netlink request");
+        return netlink_build_error(errp, error);
     }
     error = netlink_transact(ns, msg, get_link_reply, &aux, &extack);
     if (!error && !aux.found) {
@@ -256,15 +255,6 @@ link_dump_reply(const struct nlmsghdr *hdr, void *array_)
     return 0;
 }
 
-static struct nl_msg *
-make_link_dump_msg(const void *family_)
-{
-    const int *family = family_;
-    struct ifinfomsg ifi = { .ifi_family = *family };
-
-    return netlink_make_msg(RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof ifi);
-}
-
 static int
 compare_links(const void *a_, const void *b_)
 {
@@ -275,7 +265,8 @@ compare_links(const void *a_, const void *b_)
 
 static const struct netlink_dump_class link_dump_class = {
     .what = "links",
-    .make_msg = make_link_dump_msg,
+    .type = RTM_GETLINK,
+    .hdrlen = sizeof(struct ifinfomsg),
     .reply = link_dump_reply,
     .size = sizeof(struct netlink_link),
     .compare = compare_links,
@@ -286,11 +277,11 @@ netlink_link_dump(struct netlink_ns *ns, struct netlink_link **linksp,
                   size_t *n, char **errp)
 {
     struct netlink_array array = { NULL, 0, 0 };
-    int family = AF_UNSPEC;
     int error;
 
     netlink_clear_error(errp);
-    error = netlink_dump(ns, &link_dump_class, &family, &array, &array, errp);
+    error = netlink_dump(ns, &link_dump_class, AF_UNSPEC, &array, &array,
+                         errp);
     *linksp = array.elems;
     *n = array.n;
     return error;
@@ -474,8 +465,7 @@ netlink_link_set(struct netlink_ns *ns, const char *ifname,
 
     error = rtnl_link_build_change_request(orig, change, 0, &msg);
     if (error < 0) {
-        error = netlink_set_error(errp, netlink_nlerr_to_errno(error),
-                                  "cannot build netlink request");
+        error = netlink_build_error(errp, error);
         goto out;
     }
     error = netlink_transact_ack(ns, msg, &extack);
@@ -554,8 +544,7 @@ netlink_link_del(struct netlink_ns *ns, const char *ifname, char **errp)
     error = rtnl_link_build_delete_request(link, &msg);
     rtnl_link_put(link);
     if (error < 0) {
-        return netlink_set_error(errp, netlink_nlerr_to_errno(error),
-                                 "cannot build netlink request");
+        return netlink_build_error(errp, error);
     }
     error = netlink_transact_ack(ns, msg, &extack);
     if (error == ENODEV) {

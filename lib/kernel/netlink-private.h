@@ -69,8 +69,9 @@ int netlink_kernel_error(char **errp, int error, const char *extack,
                          const char *format, ...)
     VS_PRINTF_FORMAT(4, 5);
 
-/* The errno for a libnl error code (negative or not). */
-int netlink_nlerr_to_errno(int nlerr);
+/* For a libnl request builder's failure NLERR: sets "cannot build netlink
+ * request" and returns the errno for NLERR. */
+int netlink_build_error(char **errp, int nlerr);
 
 /* ---------------------------------------------------------------------
  * Parsing (netlink.c, and inline).
@@ -157,7 +158,14 @@ void *netlink_array_append(struct netlink_array *array, size_t size);
 /* How to dump one kind of object into an array. */
 struct netlink_dump_class {
     const char *what;           /* For "cannot list WHAT". */
-    struct nl_msg *(*make_msg)(const void *make_aux);
+
+    /* The request: TYPE (RTM_GETLINK, ...) with a family header of HDRLEN
+     * bytes (sizeof(struct ifinfomsg), ...) and, if nonzero, EXT_MASK as
+     * IFLA_EXT_MASK. */
+    int type;
+    size_t hdrlen;
+    uint32_t ext_mask;
+
     netlink_reply_func *reply;  /* Appends to the aux's netlink_array. */
     size_t size;                /* Size of an element. */
     int (*compare)(const void *, const void *); /* NULL: kernel's order. */
@@ -169,15 +177,16 @@ struct netlink_dump_class {
     size_t index_ofs, name_ofs;
 };
 
-/* Dumps: CLASS->make_msg(MAKE_AUX) builds the request, CLASS->reply(msg,
- * AUX) appends each answer to ARRAY, which AUX contains.  Retries
+/* Dumps the objects of address family FAMILY (AF_UNSPEC: all) as CLASS
+ * says: CLASS->reply(msg, AUX) appends each answer to ARRAY, which AUX
+ * contains.  Retries
  * interrupted dumps, each time emptying ARRAY.  On success, sorts ARRAY
  * with CLASS->compare, if any, fills in link names if CLASS says so, and
  * returns 0.  On failure, frees and empties ARRAY, sets "cannot list WHAT"
  * in *ERRP and returns a positive errno. */
 int netlink_dump(struct netlink_ns *ns, const struct netlink_dump_class *,
-                 const void *make_aux, void *aux,
-                 struct netlink_array *array, char **errp);
+                 int family, void *aux, struct netlink_array *array,
+                 char **errp);
 
 /* ---------------------------------------------------------------------
  * Links (netlink-link.c).

@@ -17,7 +17,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,8 +104,8 @@ netlink_kernel_error(char **errp, int error, const char *extack,
     return error;
 }
 
-int
-netlink_nlerr_to_errno(int nlerr)
+static int
+nlerr_to_errno(int nlerr)
 {
     switch (nlerr < 0 ? -nlerr : nlerr) {
     case NLE_NOMEM: return ENOMEM;
@@ -121,6 +123,13 @@ netlink_nlerr_to_errno(int nlerr)
     case NLE_NODEV: return ENODEV;
     default: return EPROTO;
     }
+}
+
+int
+netlink_build_error(char **errp, int nlerr)
+{
+    return netlink_set_error(errp, nlerr_to_errno(nlerr),
+                             "cannot build netlink request");
 }
 
 /* ---------------------------------------------------------------------
@@ -176,20 +185,6 @@ netlink_parse_ip(const char *s, bool allow_prefix, struct nl_addr **addrp)
     }
     *addrp = addr;
     return 0;
-}
-
-void *
-netlink_array_append(struct netlink_array *array, size_t size)
-{
-    void *elem;
-
-    if (array->n >= array->allocated) {
-        array->allocated = array->allocated ? array->allocated * 2 : 16;
-        array->elems = xrealloc(array->elems, array->allocated * size);
-    }
-    elem = (char *) array->elems + array->n++ * size;
-    memset(elem, 0, size);
-    return elem;
 }
 
 /* ---------------------------------------------------------------------
@@ -262,7 +257,7 @@ open_socket(const struct netns *netns, struct nl_sock **sockp, char **errp)
         nlerr = nl_socket_set_buffer_size(sock, 32768, 32768);
     }
     if (nlerr < 0) {
-        error = netlink_nlerr_to_errno(nlerr);
+        error = nlerr_to_errno(nlerr);
         netlink_set_error(errp, error, "cannot set up a netlink socket in %s "
                           "(%s)", netns_describe(netns), nl_geterror(nlerr));
         bool owned = nl_socket_get_fd(sock) == fd;
@@ -425,7 +420,7 @@ netlink_transact(struct netlink_ns *ns, struct nl_msg *msg,
     seq = req->nlmsg_seq;
     nlmsg_free(msg);
     if (retval < 0) {
-        return errno ? errno : netlink_nlerr_to_errno(retval);
+        return errno ? errno : nlerr_to_errno(retval);
     }
 
     for (;;) {
@@ -509,6 +504,20 @@ netlink_transact_ack(struct netlink_ns *ns, struct nl_msg *msg, char **extackp)
     return error;
 }
 
+void *
+netlink_array_append(struct netlink_array *array, size_t size)
+{
+    void *elem;
+
+    if (array->n >= array->allocated) {
+        array->allocated = array->allocated ? array->allocated * 2 : 16;
+        array->elems = xrealloc(array->elems, array->allocated * size);
+    }
+    elem = (char *) array->elems + array->n++ * size;
+    memset(elem, 0, size);
+    return elem;
+}
+
 /* Fills in names from a link dump, for IFINDEX fields at byte offset
  * INDEX_OFS and name fields at NAME_OFS of the N SIZE-byte elements of
  * ARRAY. */
@@ -536,9 +545,28 @@ fill_names(struct netlink_ns *ns, void *array, size_t n, size_t size,
     free(links);
 }
 
+/* The request for a dump of CLASS's objects of FAMILY. */
+static struct nl_msg *
+make_dump_msg(const struct netlink_dump_class *class, int family)
+{
+    /* Every rtnetlink family header (ifinfomsg, the largest, ifaddrmsg,
+     * rtmsg, ndmsg) begins like struct rtgenmsg: with the family. */
+    uint8_t hdr[sizeof(struct ifinfomsg)];
+    struct nl_msg *msg;
+
+    vs_assert(class->hdrlen <= sizeof hdr);
+    memset(hdr, 0, sizeof hdr);
+    hdr[0] = family;
+    msg = netlink_make_msg(class->type, NLM_F_DUMP, hdr, class->hdrlen);
+    if (class->ext_mask) {
+        nla_put_u32(msg, IFLA_EXT_MASK, class->ext_mask);
+    }
+    return msg;
+}
+
 int
 netlink_dump(struct netlink_ns *ns, const struct netlink_dump_class *class,
-             const void *make_aux, void *aux, struct netlink_array *array,
+             int family, void *aux, struct netlink_array *array,
              char **errp)
 {
     char *extack = NULL;
@@ -547,8 +575,8 @@ netlink_dump(struct netlink_ns *ns, const struct netlink_dump_class *class,
     for (int i = 0; i < 10 && error == EAGAIN; i++) {
         free(extack);
         array->n = 0;
-        error = netlink_transact(ns, class->make_msg(make_aux), class->reply,
-                                 aux, &extack);
+        error = netlink_transact(ns, make_dump_msg(class, family),
+                                 class->reply, aux, &extack);
     }
     if (error) {
         netlink_kernel_error(errp, error, extack, "cannot list %s%s",
