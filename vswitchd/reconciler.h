@@ -31,7 +31,10 @@
  * kernel lacks it (EOPNOTSUPP, no CONFIG_BRIDGE_VLAN_FILTERING), access
  * ports of VLAN N go instead onto a per-VLAN bridge that vswitchd owns,
  * vsd_vlan_bridge_name(BR, N), which isolates the VLANs from one another;
- * trunk ports then fail with "kernel lacks bridge VLAN filtering". */
+ * trunk ports then fail with "kernel lacks bridge VLAN filtering".
+ *
+ * The implementation is split by responsibility over reconciler.c and
+ * reconciler-*.c; reconciler-private.h says what each file holds. */
 #ifndef VSWITCHD_RECONCILER_H
 #define VSWITCHD_RECONCILER_H 1
 
