@@ -89,6 +89,20 @@ netlink_bridge_send_options(struct netlink_ns *ns, const char *name,
     return error;
 }
 
+/* Looks up link NAME into *D; fails with EINVAL if it is not a bridge. */
+static int
+get_bridge(struct netlink_ns *ns, const char *name,
+           struct netlink_link_details *d, char **errp)
+{
+    int error = netlink_link_get_details(ns, name, 0, d, errp);
+
+    if (!error && !d->is_bridge) {
+        error = netlink_set_error(errp, EINVAL, "device '%s' is not a "
+                                  "bridge%s", name, ns->suffix);
+    }
+    return error;
+}
+
 int
 netlink_bridge_set_options(struct netlink_ns *ns, const char *name,
                            const struct netlink_bridge_options *opts,
@@ -97,14 +111,9 @@ netlink_bridge_set_options(struct netlink_ns *ns, const char *name,
     struct netlink_link_details d;
     int error;
 
-    netlink_clear_error(errp);
-    error = netlink_link_get_details(ns, name, 0, &d, errp);
+    error = get_bridge(ns, name, &d, errp);
     if (error) {
         return error;
-    }
-    if (!d.is_bridge) {
-        return netlink_set_error(errp, EINVAL, "device '%s' is not a bridge%s",
-                                 name, ns->suffix);
     }
     return (netlink_bridge_options_any(opts)
             ? netlink_bridge_send_options(ns, name, opts, errp)
@@ -118,15 +127,10 @@ netlink_bridge_get_options(struct netlink_ns *ns, const char *name,
     struct netlink_link_details d;
     int error;
 
-    error = netlink_link_get_details(ns, name, 0, &d, errp);
+    error = get_bridge(ns, name, &d, errp);
     if (error) {
         netlink_bridge_options_init(opts);
         return error;
-    }
-    if (!d.is_bridge) {
-        netlink_bridge_options_init(opts);
-        return netlink_set_error(errp, EINVAL, "device '%s' is not a bridge%s",
-                                 name, ns->suffix);
     }
     *opts = d.bridge;
     return 0;
@@ -145,6 +149,21 @@ netlink_bridge_port_options_init(struct netlink_bridge_port_options *opts)
     opts->isolated = -1;
 }
 
+/* Looks up link PORT into *D; fails with EINVAL if it is not a bridge
+ * port. */
+static int
+get_bridge_port(struct netlink_ns *ns, const char *port,
+                struct netlink_link_details *d, char **errp)
+{
+    int error = netlink_link_get_details(ns, port, 0, d, errp);
+
+    if (!error && (!d->link.master || !d->is_bridge_port)) {
+        error = netlink_set_error(errp, EINVAL, "device '%s' is not a bridge "
+                                  "port%s", port, ns->suffix);
+    }
+    return error;
+}
+
 int
 netlink_bridge_port_set(struct netlink_ns *ns, const char *port,
                         const struct netlink_bridge_port_options *opts,
@@ -157,13 +176,9 @@ netlink_bridge_port_set(struct netlink_ns *ns, const char *port,
     char *extack;
     int error;
 
-    error = netlink_link_get_details(ns, port, 0, &d, errp);
+    error = get_bridge_port(ns, port, &d, errp);
     if (error) {
         return error;
-    }
-    if (!d.link.master || !d.is_bridge_port) {
-        return netlink_set_error(errp, EINVAL, "device '%s' is not a bridge "
-                                 "port%s", port, ns->suffix);
     }
 
     /* As "bridge link set": AF_BRIDGE RTM_SETLINK with a nested
@@ -203,13 +218,9 @@ netlink_bridge_port_get(struct netlink_ns *ns, const char *port,
     int error;
 
     netlink_bridge_port_options_init(opts);
-    error = netlink_link_get_details(ns, port, 0, &d, errp);
+    error = get_bridge_port(ns, port, &d, errp);
     if (error) {
         return error;
-    }
-    if (!d.is_bridge_port) {
-        return netlink_set_error(errp, EINVAL, "device '%s' is not a bridge "
-                                 "port%s", port, ns->suffix);
     }
     *opts = d.port;
     return 0;
