@@ -61,59 +61,67 @@ rc_bridge_destroy(struct reconciler *rc, struct rc_bridge *rb)
     free(rb);
 }
 
-/* Makes sure bridge NAME exists (owned, with ALIAS), is up and has OPTS.
- * Handles a kernel without VLAN filtering.  Returns 0 or an errno with a
- * message in *ERRP. */
+/* Notes that the kernel refused VLAN filtering (EOPNOTSUPP), dropping the
+ * message in *ERRP: from now on, access ports use per-VLAN bridges. */
+static void
+note_no_vlan_filtering(struct reconciler *rc, char **errp)
+{
+    free(*errp);
+    *errp = NULL;
+    rc->vlan_filtering = 0;
+    VLOG_WARN("kernel lacks bridge VLAN filtering: using per-VLAN "
+              "bridges for access ports; trunk ports will fail");
+}
+
+/* Creates bridge NAME, owned (with ALIAS), up and with OPTS. */
 static int
-sync_bridge_device(struct pass *p, const char *name, const char *alias,
-                   struct netlink_bridge_options *opts, char **errp)
+create_bridge_device(struct pass *p, const char *name, const char *alias,
+                     struct netlink_bridge_options *opts, char **errp)
 {
     struct reconciler *rc = p->rc;
-    const struct netlink_link *l = kv_find(&p->kv, name);
+    struct netlink_link_attrs attrs;
     int error;
 
-    if (l && (strcmp(l->kind, "bridge") || !is_owned(l))) {
-        *errp = xasprintf("device %s exists and is not a bridge managed by "
-                          "vswitch-lite", name);
-        return EEXIST;
+    /* A new bridge does not filter VLANs; saying so explicitly fails on
+     * kernels without VLAN filtering. */
+    if (opts->vlan_filtering == 0) {
+        opts->vlan_filtering = -1;
     }
-    if (!l) {
-        struct netlink_link_attrs attrs;
-
-        /* A new bridge does not filter VLANs; saying so explicitly fails
-         * on kernels without VLAN filtering. */
-        if (opts->vlan_filtering == 0) {
-            opts->vlan_filtering = -1;
-        }
-        netlink_link_attrs_init(&attrs);
-        attrs.up = 1;
-        attrs.alias = alias;
-        error = netlink_bridge_add(rc->hns, name, opts, &attrs, false, errp);
-        if (error == EOPNOTSUPP && opts->vlan_filtering == 1) {
-            free(*errp);
-            *errp = NULL;
-            rc->vlan_filtering = 0;
-            VLOG_WARN("kernel lacks bridge VLAN filtering: using per-VLAN "
-                      "bridges for access ports; trunk ports will fail");
-            opts->vlan_filtering = -1;
-            error = netlink_bridge_add(rc->hns, name, opts, &attrs, false,
-                                       errp);
-        } else if (!error && opts->vlan_filtering == 1) {
-            rc->vlan_filtering = 1;
-        }
-        if (error) {
-            return error;
-        }
-        VLOG_INFO("created bridge %s", name);
-        COVERAGE_INC(reconcile_bridge_created);
-        p->changes++;
-        kv_refresh(rc, &p->kv, name);
-        return 0;
+    netlink_link_attrs_init(&attrs);
+    attrs.up = 1;
+    attrs.alias = alias;
+    error = netlink_bridge_add(rc->hns, name, opts, &attrs, false, errp);
+    if (error == EOPNOTSUPP && opts->vlan_filtering == 1) {
+        note_no_vlan_filtering(rc, errp);
+        opts->vlan_filtering = -1;
+        error = netlink_bridge_add(rc->hns, name, opts, &attrs, false,
+                                   errp);
+    } else if (!error && opts->vlan_filtering == 1) {
+        rc->vlan_filtering = 1;
     }
+    if (error) {
+        return error;
+    }
+    VLOG_INFO("created bridge %s", name);
+    COVERAGE_INC(reconcile_bridge_created);
+    p->changes++;
+    kv_refresh(rc, &p->kv, name);
+    return 0;
+}
 
-    /* Exists: change only what differs. */
+/* Makes existing bridge L, which vswitchd owns, carry ALIAS, be up and
+ * have OPTS, changing only what differs. */
+static int
+update_bridge_device(struct pass *p, const struct netlink_link *l,
+                     const char *alias, struct netlink_bridge_options *opts,
+                     char **errp)
+{
+    struct reconciler *rc = p->rc;
+    const char *name = l->name;
     struct netlink_bridge_options cur, delta;
     struct netlink_link_attrs attrs;
+    bool any = false;
+    int error;
 
     netlink_link_attrs_init(&attrs);
     if (strcmp(l->alias, alias)) {
@@ -135,7 +143,6 @@ sync_bridge_device(struct pass *p, const char *name, const char *alias,
         return error;
     }
     netlink_bridge_options_init(&delta);
-    bool any = false;
 #define DELTA(FIELD)                                            \
     if (opts->FIELD >= 0 && opts->FIELD != cur.FIELD) {         \
         delta.FIELD = opts->FIELD;                              \
@@ -154,11 +161,7 @@ sync_bridge_device(struct pass *p, const char *name, const char *alias,
     }
     error = netlink_bridge_set_options(rc->hns, name, &delta, errp);
     if (error == EOPNOTSUPP && delta.vlan_filtering == 1) {
-        free(*errp);
-        *errp = NULL;
-        rc->vlan_filtering = 0;
-        VLOG_WARN("kernel lacks bridge VLAN filtering: using per-VLAN "
-                  "bridges for access ports; trunk ports will fail");
+        note_no_vlan_filtering(rc, errp);
         delta.vlan_filtering = -1;
         opts->vlan_filtering = -1;
         if (delta.stp < 0 && delta.ageing_time < 0
@@ -174,6 +177,25 @@ sync_bridge_device(struct pass *p, const char *name, const char *alias,
         p->changes++;
     }
     return error;
+}
+
+/* Makes sure bridge NAME exists (owned, with ALIAS), is up and has OPTS.
+ * Handles a kernel without VLAN filtering.  Returns 0 or an errno with a
+ * message in *ERRP. */
+static int
+sync_bridge_device(struct pass *p, const char *name, const char *alias,
+                   struct netlink_bridge_options *opts, char **errp)
+{
+    const struct netlink_link *l = kv_find(&p->kv, name);
+
+    if (l && (strcmp(l->kind, "bridge") || !is_owned(l))) {
+        *errp = xasprintf("device %s exists and is not a bridge managed by "
+                          "vswitch-lite", name);
+        return EEXIST;
+    }
+    return (l
+            ? update_bridge_device(p, l, alias, opts, errp)
+            : create_bridge_device(p, name, alias, opts, errp));
 }
 
 static void
