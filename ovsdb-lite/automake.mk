@@ -5,9 +5,15 @@ ovsdb_lite_libovsdb_server_la_SOURCES = \
 	ovsdb-lite/database.c ovsdb-lite/database.h \
 	ovsdb-lite/log.c ovsdb-lite/log.h \
 	ovsdb-lite/monitor.c ovsdb-lite/monitor.h \
+	ovsdb-lite/row-set.c ovsdb-lite/row-set.h \
 	ovsdb-lite/server.c ovsdb-lite/server.h \
 	ovsdb-lite/storage.c ovsdb-lite/storage.h \
-	ovsdb-lite/transaction.c ovsdb-lite/transaction.h
+	ovsdb-lite/transaction.c ovsdb-lite/transaction.h \
+	ovsdb-lite/transaction-private.h \
+	ovsdb-lite/transaction-check.c \
+	ovsdb-lite/transaction-execute.c \
+	ovsdb-lite/transaction-ops.c \
+	ovsdb-lite/transaction-refs.c
 ovsdb_lite_libovsdb_server_la_CPPFLAGS = $(OVSDB_SERVER_CPPFLAGS)
 
 OVSDB_SERVER_LIBS = ovsdb-lite/libovsdb-server.la $(OVSDB_LIBS)
