@@ -267,44 +267,64 @@ db_table_index_remove(struct db_table *table, struct db_row *row)
     }
 }
 
-/* Adds DELTA to the reference counts of the rows that ROW's COLUMN
- * strongly refers to.  Returns an error for a reference to a missing
- * row. */
-static struct ovsdb_error *
-count_refs(struct db *db, const struct db_row *row,
-           const struct ovsdb_column *column)
+struct ovsdb_error *
+db_row_for_each_strong_ref(const struct db *db, const struct db_row *row,
+                           db_strong_ref_func *func, void *aux)
 {
-    const struct ovsdb_datum *d = &row->row.fields[column->index];
-    const struct ovsdb_base_type *bases[2] = { &column->type.key,
-                                               &column->type.value };
+    const struct ovsdb_table_schema *ts = row->row.table;
 
-    for (int b = 0; b < 2; b++) {
-        const union ovsdb_atom *atoms = b ? d->values : d->keys;
-        struct db_table *target;
+    for (size_t c = OVSDB_N_STD_COLUMNS; c < ts->n_columns; c++) {
+        const struct ovsdb_column *column = ts->column_array[c];
+        const struct ovsdb_base_type *bases[2] = { &column->type.key,
+                                                   &column->type.value };
+        const struct ovsdb_datum *d = &row->row.fields[c];
 
-        if (!ovsdb_base_type_is_strong_ref(bases[b])) {
-            continue;
-        }
-        target = db_get_table(db, bases[b]->u.uuid.ref_table_name);
-        for (unsigned int i = 0; target && i < d->n; i++) {
-            struct db_row *dst;
+        for (int b = 0; b < 2; b++) {
+            const union ovsdb_atom *atoms = b ? d->values : d->keys;
+            struct db_strong_ref ref = { .row = row, .column = column };
 
-            if (uuid_equals(&atoms[i].uuid, db_row_uuid(row))) {
+            if (!ovsdb_base_type_is_strong_ref(bases[b])) {
                 continue;
             }
-            dst = db_table_find_row(target, &atoms[i].uuid);
-            if (!dst) {
-                return ovsdb_error("referential integrity violation",
-                                   "Table %s column %s row "UUID_FMT" "
-                                   "references nonexistent row "UUID_FMT
-                                   " in table %s.", row->row.table->name,
-                                   column->name, UUID_ARGS(db_row_uuid(row)),
-                                   UUID_ARGS(&atoms[i].uuid),
-                                   target->schema->name);
+            ref.target = db_get_table(db, bases[b]->u.uuid.ref_table_name);
+            for (unsigned int i = 0; ref.target && i < d->n; i++) {
+                struct ovsdb_error *error;
+
+                if (uuid_equals(&atoms[i].uuid, db_row_uuid(row))) {
+                    continue;
+                }
+                ref.uuid = &atoms[i].uuid;
+                error = func(&ref, aux);
+                if (error) {
+                    return error;
+                }
             }
-            dst->n_refs++;
         }
     }
+    return NULL;
+}
+
+struct ovsdb_error *
+db_strong_ref_error(const struct db_strong_ref *ref)
+{
+    return ovsdb_error("referential integrity violation",
+                       "Table %s column %s row "UUID_FMT" references "
+                       "nonexistent row "UUID_FMT" in table %s.",
+                       ref->row->row.table->name, ref->column->name,
+                       UUID_ARGS(db_row_uuid(ref->row)),
+                       UUID_ARGS(ref->uuid), ref->target->schema->name);
+}
+
+/* Counts REF in its target row's n_refs (a db_strong_ref_func). */
+static struct ovsdb_error *
+count_ref(const struct db_strong_ref *ref, void *aux VS_UNUSED)
+{
+    struct db_row *dst = db_table_find_row(ref->target, ref->uuid);
+
+    if (!dst) {
+        return db_strong_ref_error(ref);
+    }
+    dst->n_refs++;
     return NULL;
 }
 
@@ -330,14 +350,11 @@ db_rebuild(struct db *db)
         struct db_row *row;
 
         HMAP_FOR_EACH (row, hmap_node, &t->rows) {
-            for (size_t c = OVSDB_N_STD_COLUMNS; c < t->schema->n_columns;
-                 c++) {
-                struct ovsdb_error *error;
+            struct ovsdb_error *error;
 
-                error = count_refs(db, row, t->schema->column_array[c]);
-                if (error) {
-                    return error;
-                }
+            error = db_row_for_each_strong_ref(db, row, count_ref, NULL);
+            if (error) {
+                return error;
             }
 
             for (size_t j = 0; j < t->schema->n_indexes; j++) {

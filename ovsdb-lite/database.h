@@ -36,6 +36,7 @@
 #include "ovsdb-row.h"
 #include "shash.h"
 
+struct ovsdb_column;
 struct ovsdb_error;
 struct ovsdb_schema;
 struct txn_row;
@@ -123,6 +124,33 @@ void db_table_remove_row(struct db_table *, struct db_row *);
 uint32_t db_row_index_hash(const struct db_row *, size_t index);
 void db_table_index_insert(struct db_table *, struct db_row *);
 void db_table_index_remove(struct db_table *, struct db_row *);
+
+/* Strong references. */
+
+/* A strong reference that ROW's COLUMN holds to the row UUID of
+ * TARGET. */
+struct db_strong_ref {
+    const struct db_row *row;
+    const struct ovsdb_column *column;
+    struct db_table *target;
+    const struct uuid *uuid;
+};
+
+typedef struct ovsdb_error *db_strong_ref_func(const struct db_strong_ref *,
+                                               void *aux);
+
+/* Calls FUNC(REF, AUX) for each strong reference that ROW of DB holds to
+ * a row other than itself (whether that row exists or not), column by
+ * column, keys before values; references into a table that DB lacks are
+ * skipped.  Stops at the first error FUNC returns and returns it, else
+ * returns NULL.  FUNC must not change ROW. */
+struct ovsdb_error *db_row_for_each_strong_ref(const struct db *,
+                                               const struct db_row *,
+                                               db_strong_ref_func *,
+                                               void *aux);
+/* Returns the "referential integrity violation" error for REF, whose
+ * target row does not exist. */
+struct ovsdb_error *db_strong_ref_error(const struct db_strong_ref *);
 
 /* Recomputes every row's n_refs from scratch and rebuilds the indexes
  * (after loading).  Returns NULL, or a "referential integrity violation"

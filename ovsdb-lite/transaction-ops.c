@@ -77,30 +77,37 @@ parse_columns(const json_t *json, const struct db_table *table,
     return ovsdb_column_set_from_json(json, table->schema, columns);
 }
 
+/* Parses WHERE as a condition on TABLE and stores in A the rows of the
+ * transaction's view that match it (see query()).  A is empty after an
+ * error; the caller frees it with row_array_destroy() either way. */
 static struct ovsdb_error *
-op_insert(struct exec *x, struct ovsdb_parser *parser, json_t *result)
+query_where(struct exec *x, struct db_table *table, const json_t *where,
+            struct row_array *a)
 {
-    struct db_table *table = parse_table(x, parser);
-    const json_t *uuid_json = ovsdb_parser_member(parser, "uuid",
-                                                  OP_STRING | OP_OPTIONAL);
-    const json_t *uuid_name = ovsdb_parser_member(parser, "uuid-name",
-                                                  OP_ID | OP_OPTIONAL);
-    const json_t *row_json = ovsdb_parser_member(parser, "row", OP_OBJECT);
-    const struct ovsdb_table_schema *ts;
+    struct ovsdb_condition cond = OVSDB_CONDITION_INITIALIZER;
     struct ovsdb_error *error;
-    struct db_row *row;
-    struct uuid uuid;
 
-    if (ovsdb_parser_has_error(parser)) {
-        return NULL;
+    *a = (struct row_array) ROW_ARRAY_INITIALIZER;
+    error = ovsdb_condition_from_json(table->schema, where, x->symtab, &cond);
+    if (!error) {
+        query(table, &cond, a);
     }
-    ts = table->schema;
+    ovsdb_condition_destroy(&cond);
+    return error;
+}
 
+/* Stores in *UUID the uuid of the row that "insert" creates, from its
+ * optional members "uuid" (UUID_JSON) and "uuid-name" (UUID_NAME). */
+static struct ovsdb_error *
+insert_choose_uuid(struct exec *x, const struct db_table *table,
+                   const json_t *uuid_json, const json_t *uuid_name,
+                   struct uuid *uuid)
+{
     if (uuid_json) {
-        if (!uuid_from_string(&uuid, json_string_value(uuid_json))) {
+        if (!uuid_from_string(uuid, json_string_value(uuid_json))) {
             return ovsdb_syntax_error(uuid_json, NULL, "bad uuid");
         }
-        if (db_table_find_row(table, &uuid) || txn_find_row(table, &uuid)) {
+        if (db_table_find_row(table, uuid) || txn_find_row(table, uuid)) {
             return ovsdb_syntax_error(uuid_json, "duplicate uuid",
                                       "This UUID would duplicate a UUID "
                                       "already present within the table or "
@@ -125,67 +132,120 @@ op_insert(struct exec *x, struct ovsdb_parser *parser, json_t *result)
                                       "earlier \"insert\" operation.");
         }
         if (uuid_json) {
-            symbol->uuid = uuid;
+            symbol->uuid = *uuid;
         } else {
-            uuid = symbol->uuid;
+            *uuid = symbol->uuid;
         }
         symbol->created = true;
     } else if (!uuid_json) {
-        db_uuid_generate(&uuid);
+        db_uuid_generate(uuid);
     }
-    if (!uuid_json && db_table_find_row(table, &uuid)) {
+    if (!uuid_json && db_table_find_row(table, uuid)) {
         return ovsdb_error("duplicate uuid", "named-uuid %s collides with "
                            "an existing row", json_string_value(uuid_name));
     }
+    return NULL;
+}
 
-    row = db_row_create(table);
-    {
-        const char *name;
-        json_t *value;
+/* Parses ROW_JSON, the "row" of an "insert" into TABLE, into a new row
+ * in *ROWP (the other columns get their defaults). */
+static struct ovsdb_error *
+insert_parse_row(struct exec *x, const struct db_table *table,
+                 const json_t *row_json, struct db_row **rowp)
+{
+    const struct ovsdb_table_schema *ts = table->schema;
+    struct ovsdb_error *error;
+    struct db_row *row;
+    const char *name;
+    json_t *value;
 
-        json_object_foreach ((json_t *) row_json, name, value) {
-            const struct ovsdb_column *c = ovsdb_table_schema_get_column(ts,
-                                                                         name);
-            if (c && c->index < OVSDB_N_STD_COLUMNS) {
-                db_row_destroy(row);
-                return ovsdb_syntax_error(NULL, "constraint violation",
-                                          "Column %s in table %s cannot be "
-                                          "set.", name, ts->name);
-            }
+    json_object_foreach ((json_t *) row_json, name, value) {
+        const struct ovsdb_column *c = ovsdb_table_schema_get_column(ts,
+                                                                     name);
+        if (c && c->index < OVSDB_N_STD_COLUMNS) {
+            return ovsdb_syntax_error(NULL, "constraint violation",
+                                      "Column %s in table %s cannot be "
+                                      "set.", name, ts->name);
         }
     }
+
+    row = db_row_create(table);
     error = ovsdb_row_from_json(&row->row, row_json, x->symtab, NULL);
-    if (error) {
-        db_row_destroy(row);
-        return error;
-    }
 
     /* Defaults may violate constraints (e.g. an enum without ""). */
-    for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+    for (size_t i = OVSDB_N_STD_COLUMNS; !error && i < ts->n_columns; i++) {
         const struct ovsdb_datum *d = &row->row.fields[i];
         if (d->n == 1) {
             error = ovsdb_datum_check_constraints(d,
                                                   &ts->column_array[i]->type);
             if (error) {
-                db_row_destroy(row);
-                return ovsdb_wrap_error(error, "column %s",
-                                        ts->column_array[i]->name);
+                error = ovsdb_wrap_error(error, "column %s",
+                                         ts->column_array[i]->name);
             }
         }
     }
-
-    {
-        struct uuid version;
-        db_uuid_generate(&version);
-        ovsdb_row_set_uuid(&row->row, &uuid);
-        ovsdb_row_set_version(&row->row, &version);
+    if (error) {
+        db_row_destroy(row);
+        return error;
     }
+    *rowp = row;
+    return NULL;
+}
+
+static struct ovsdb_error *
+op_insert(struct exec *x, struct ovsdb_parser *parser, json_t *result)
+{
+    struct db_table *table = parse_table(x, parser);
+    const json_t *uuid_json = ovsdb_parser_member(parser, "uuid",
+                                                  OP_STRING | OP_OPTIONAL);
+    const json_t *uuid_name = ovsdb_parser_member(parser, "uuid-name",
+                                                  OP_ID | OP_OPTIONAL);
+    const json_t *row_json = ovsdb_parser_member(parser, "row", OP_OBJECT);
+    struct ovsdb_error *error;
+    struct db_row *row = NULL;
+    struct uuid uuid, version;
+
+    if (ovsdb_parser_has_error(parser)) {
+        return NULL;
+    }
+    error = insert_choose_uuid(x, table, uuid_json, uuid_name, &uuid);
+    if (!error) {
+        error = insert_parse_row(x, table, row_json, &row);
+    }
+    if (error) {
+        return error;
+    }
+
+    db_uuid_generate(&version);
+    ovsdb_row_set_uuid(&row->row, &uuid);
+    ovsdb_row_set_version(&row->row, &version);
     db_table_insert_row(table, row);
     txn_add_row(x->txn, table, &uuid, NULL, row);
     json_object_set_new(result, "uuid",
                         ovsdb_atom_to_json(&row->row.fields[0].keys[0],
                                            OVSDB_TYPE_UUID));
     return NULL;
+}
+
+/* Returns the rows in A as a JSON array of their COLUMNS.  Without
+ * "_uuid" among COLUMNS, rows equal in COLUMNS appear once. */
+static json_t *
+rows_to_json(const struct row_array *a, const struct ovsdb_column_set *columns)
+{
+    bool distinct = !ovsdb_column_set_contains(columns, OVSDB_COL_UUID);
+    json_t *rows = json_array();
+    struct row_set set;
+
+    row_set_init(&set, columns, distinct ? a->n : 0);
+    for (size_t i = 0; i < a->n; i++) {
+        const struct ovsdb_row *row = &a->rows[i]->row;
+
+        if (!distinct || row_set_add(&set, row)) {
+            json_array_append_new(rows, ovsdb_row_to_json(row, columns));
+        }
+    }
+    row_set_destroy(&set);
+    return rows;
 }
 
 static struct ovsdb_error *
@@ -195,44 +255,45 @@ op_select(struct exec *x, struct ovsdb_parser *parser, json_t *result)
     const json_t *where = ovsdb_parser_member(parser, "where", OP_ARRAY);
     const json_t *columns_json = ovsdb_parser_member(parser, "columns",
                                                      OP_ARRAY | OP_OPTIONAL);
-    struct ovsdb_condition cond = OVSDB_CONDITION_INITIALIZER;
     struct ovsdb_column_set columns = OVSDB_COLUMN_SET_INITIALIZER;
+    struct row_array a = ROW_ARRAY_INITIALIZER;
     struct ovsdb_error *error;
 
     if (ovsdb_parser_has_error(parser)) {
         return NULL;
     }
-    error = ovsdb_condition_from_json(table->schema, where, x->symtab, &cond);
+    error = query_where(x, table, where, &a);
     if (!error) {
         error = parse_columns(columns_json, table, &columns);
     }
     if (!error) {
-        struct row_array a;
-        json_t *rows = json_array();
-
-        query(table, &cond, &a);
-        if (ovsdb_column_set_contains(&columns, OVSDB_COL_UUID)) {
-            for (size_t i = 0; i < a.n; i++) {
-                json_array_append_new(rows, ovsdb_row_to_json(&a.rows[i]->row,
-                                                              &columns));
-            }
-        } else {
-            struct row_set set;
-
-            row_set_init(&set, &columns, a.n);
-            for (size_t i = 0; i < a.n; i++) {
-                if (row_set_add(&set, &a.rows[i]->row)) {
-                    json_array_append_new(
-                        rows, ovsdb_row_to_json(&a.rows[i]->row, &columns));
-                }
-            }
-            row_set_destroy(&set);
-        }
-        free(a.rows);
-        json_object_set_new(result, "rows", rows);
+        json_object_set_new(result, "rows", rows_to_json(&a, &columns));
     }
+    row_array_destroy(&a);
     ovsdb_column_set_destroy(&columns);
-    ovsdb_condition_destroy(&cond);
+    return error;
+}
+
+/* Parses ROW_JSON, the "row" of an "update" of TABLE, into ROW, and the
+ * columns it sets into COLUMNS, which must all be mutable. */
+static struct ovsdb_error *
+update_parse_row(struct exec *x, const struct db_table *table,
+                 const json_t *row_json, struct db_row *row,
+                 struct ovsdb_column_set *columns)
+{
+    struct ovsdb_error *error;
+
+    error = ovsdb_row_from_json(&row->row, row_json, x->symtab, columns);
+    for (size_t i = 0; !error && i < columns->n; i++) {
+        const struct ovsdb_column *c = columns->columns[i];
+
+        if (!c->mutable_ || c->index < OVSDB_N_STD_COLUMNS) {
+            error = ovsdb_syntax_error(NULL, "constraint violation",
+                                       "Cannot update immutable column %s "
+                                       "in table %s.", c->name,
+                                       table->schema->name);
+        }
+    }
     return error;
 }
 
@@ -242,8 +303,8 @@ op_update(struct exec *x, struct ovsdb_parser *parser, json_t *result)
     struct db_table *table = parse_table(x, parser);
     const json_t *where = ovsdb_parser_member(parser, "where", OP_ARRAY);
     const json_t *row_json = ovsdb_parser_member(parser, "row", OP_OBJECT);
-    struct ovsdb_condition cond = OVSDB_CONDITION_INITIALIZER;
     struct ovsdb_column_set columns = OVSDB_COLUMN_SET_INITIALIZER;
+    struct row_array a = ROW_ARRAY_INITIALIZER;
     struct ovsdb_error *error;
     struct db_row *row;
 
@@ -251,25 +312,11 @@ op_update(struct exec *x, struct ovsdb_parser *parser, json_t *result)
         return NULL;
     }
     row = db_row_create(table);
-    error = ovsdb_row_from_json(&row->row, row_json, x->symtab, &columns);
-    for (size_t i = 0; !error && i < columns.n; i++) {
-        const struct ovsdb_column *c = columns.columns[i];
-
-        if (!c->mutable_ || c->index < OVSDB_N_STD_COLUMNS) {
-            error = ovsdb_syntax_error(NULL, "constraint violation",
-                                       "Cannot update immutable column %s "
-                                       "in table %s.", c->name,
-                                       table->schema->name);
-        }
+    error = update_parse_row(x, table, row_json, row, &columns);
+    if (!error) {
+        error = query_where(x, table, where, &a);
     }
     if (!error) {
-        error = ovsdb_condition_from_json(table->schema, where, x->symtab,
-                                          &cond);
-    }
-    if (!error) {
-        struct row_array a;
-
-        query(table, &cond, &a);
         for (size_t i = 0; i < a.n; i++) {
             if (!ovsdb_row_equal_columns(&a.rows[i]->row, &row->row,
                                          &columns)) {
@@ -278,11 +325,10 @@ op_update(struct exec *x, struct ovsdb_parser *parser, json_t *result)
             }
         }
         json_object_set_new(result, "count", json_integer(a.n));
-        free(a.rows);
     }
+    row_array_destroy(&a);
     db_row_destroy(row);
     ovsdb_column_set_destroy(&columns);
-    ovsdb_condition_destroy(&cond);
     return error;
 }
 
@@ -294,7 +340,7 @@ op_mutate(struct exec *x, struct ovsdb_parser *parser, json_t *result)
     const json_t *mutations_json = ovsdb_parser_member(parser, "mutations",
                                                        OP_ARRAY);
     struct ovsdb_mutation_set mutations = OVSDB_MUTATION_SET_INITIALIZER;
-    struct ovsdb_condition cond = OVSDB_CONDITION_INITIALIZER;
+    struct row_array a = ROW_ARRAY_INITIALIZER;
     struct ovsdb_error *error;
 
     if (ovsdb_parser_has_error(parser)) {
@@ -303,22 +349,17 @@ op_mutate(struct exec *x, struct ovsdb_parser *parser, json_t *result)
     error = ovsdb_mutation_set_from_json(table->schema, mutations_json,
                                          x->symtab, &mutations);
     if (!error) {
-        error = ovsdb_condition_from_json(table->schema, where, x->symtab,
-                                          &cond);
+        error = query_where(x, table, where, &a);
     }
     if (!error) {
-        struct row_array a;
-
-        query(table, &cond, &a);
         for (size_t i = 0; !error && i < a.n; i++) {
             struct db_row *rw = txn_row_modify(x->txn, table, a.rows[i]);
             error = ovsdb_mutation_set_execute(&rw->row, &mutations);
         }
         json_object_set_new(result, "count", json_integer(a.n));
-        free(a.rows);
     }
+    row_array_destroy(&a);
     ovsdb_mutation_set_destroy(&mutations);
-    ovsdb_condition_destroy(&cond);
     return error;
 }
 
@@ -327,25 +368,100 @@ op_delete(struct exec *x, struct ovsdb_parser *parser, json_t *result)
 {
     struct db_table *table = parse_table(x, parser);
     const json_t *where = ovsdb_parser_member(parser, "where", OP_ARRAY);
-    struct ovsdb_condition cond = OVSDB_CONDITION_INITIALIZER;
+    struct row_array a = ROW_ARRAY_INITIALIZER;
     struct ovsdb_error *error;
 
     if (ovsdb_parser_has_error(parser)) {
         return NULL;
     }
-    error = ovsdb_condition_from_json(table->schema, where, x->symtab, &cond);
+    error = query_where(x, table, where, &a);
     if (!error) {
-        struct row_array a;
-
-        query(table, &cond, &a);
         for (size_t i = 0; i < a.n; i++) {
             txn_row_delete(x->txn, table, a.rows[i]);
         }
         json_object_set_new(result, "count", json_integer(a.n));
-        free(a.rows);
     }
-    ovsdb_condition_destroy(&cond);
+    row_array_destroy(&a);
     return error;
+}
+
+/* Parses ROWS, a JSON array of rows of TABLE, into *N rows in *ROWSP.
+ * Even after an error, all *N rows are initialized: the caller frees them
+ * with free_rows(). */
+static struct ovsdb_error *
+parse_rows(struct exec *x, const struct db_table *table, const json_t *rows,
+           struct ovsdb_row **rowsp, size_t *n)
+{
+    struct ovsdb_error *error = NULL;
+
+    *n = json_array_size(rows);
+    *rowsp = xcalloc(*n ? *n : 1, sizeof **rowsp);
+    for (size_t i = 0; i < *n; i++) {
+        ovsdb_row_init(&(*rowsp)[i], table->schema);
+        if (!error) {
+            error = ovsdb_row_from_json(&(*rowsp)[i], json_array_get(rows, i),
+                                        x->symtab, NULL);
+        }
+    }
+    return error;
+}
+
+static void
+free_rows(struct ovsdb_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ovsdb_row_uninit(&rows[i]);
+    }
+    free(rows);
+}
+
+/* Returns true if the rows in A, compared in COLUMNS, are the same set as
+ * the N rows in EXPECTED. */
+static bool
+rows_equal(const struct row_array *a, const struct ovsdb_row *expected,
+           size_t n, const struct ovsdb_column_set *columns)
+{
+    struct row_set exp_set, act_set;
+    bool equal = true;
+
+    row_set_init(&exp_set, columns, n);
+    for (size_t i = 0; i < n; i++) {
+        row_set_add(&exp_set, &expected[i]);
+    }
+
+    row_set_init(&act_set, columns, a->n);
+    for (size_t i = 0; i < a->n && equal; i++) {
+        if (!row_set_contains(&exp_set, &a->rows[i]->row)) {
+            equal = false;
+        } else {
+            row_set_add(&act_set, &a->rows[i]->row);
+        }
+    }
+    equal = equal && act_set.n == exp_set.n;
+    row_set_destroy(&act_set);
+    row_set_destroy(&exp_set);
+    return equal;
+}
+
+/* Returns the error of a "wait" whose condition does not hold: "timed
+ * out" once its timeout TIMEOUT_MSEC (if HAS_TIMEOUT) has passed;
+ * otherwise the request blocks, to be retried within TIMEOUT_MSEC. */
+static struct ovsdb_error *
+wait_unsatisfied(struct exec *x, bool has_timeout, long long int timeout_msec)
+{
+    long long int elapsed_msec = x->ctx->elapsed_msec;
+
+    if (has_timeout && elapsed_msec >= timeout_msec) {
+        return (elapsed_msec
+                ? ovsdb_error("timed out", "\"wait\" timed out after %lld ms",
+                              elapsed_msec)
+                : ovsdb_error("timed out", "\"where\" clause test failed"));
+    }
+    if (timeout_msec < x->timeout_msec) {
+        x->timeout_msec = timeout_msec;
+    }
+    x->blocked = true;
+    return ovsdb_error("not supported", "wait not yet satisfied");
 }
 
 static struct ovsdb_error *
@@ -360,12 +476,13 @@ op_wait(struct exec *x, struct ovsdb_parser *parser,
                                                      OP_ARRAY | OP_OPTIONAL);
     const json_t *until = ovsdb_parser_member(parser, "until", OP_STRING);
     const json_t *rows = ovsdb_parser_member(parser, "rows", OP_ARRAY);
-    struct ovsdb_condition cond = OVSDB_CONDITION_INITIALIZER;
     struct ovsdb_column_set columns = OVSDB_COLUMN_SET_INITIALIZER;
-    struct ovsdb_row *expected = NULL;
-    size_t n_expected = 0;
+    struct row_array a = ROW_ARRAY_INITIALIZER;
     long long int timeout_msec = LLONG_MAX;
+    struct ovsdb_row *expected = NULL;
     struct ovsdb_error *error;
+    size_t n_expected = 0;
+    bool want_equal;
 
     if (ovsdb_parser_has_error(parser)) {
         return NULL;
@@ -377,81 +494,27 @@ op_wait(struct exec *x, struct ovsdb_parser *parser,
                                       "timeout must be nonnegative");
         }
     }
-    if (strcmp(json_string_value(until), "==")
-        && strcmp(json_string_value(until), "!=")) {
+    want_equal = !strcmp(json_string_value(until), "==");
+    if (!want_equal && strcmp(json_string_value(until), "!=")) {
         return ovsdb_syntax_error(until, NULL,
                                   "\"until\" must be \"==\" or \"!=\"");
     }
 
-    error = ovsdb_condition_from_json(table->schema, where, x->symtab, &cond);
+    error = query_where(x, table, where, &a);
     if (!error) {
         error = parse_columns(columns_json, table, &columns);
     }
     if (!error) {
-        n_expected = json_array_size(rows);
-        expected = xcalloc(n_expected ? n_expected : 1, sizeof *expected);
-        for (size_t i = 0; i < n_expected; i++) {
-            ovsdb_row_init(&expected[i], table->schema);
-            if (!error) {
-                error = ovsdb_row_from_json(&expected[i],
-                                            json_array_get(rows, i),
-                                            x->symtab, NULL);
-            }
-        }
+        error = parse_rows(x, table, rows, &expected, &n_expected);
     }
-    if (!error) {
-        struct row_set exp_set, act_set;
-        struct row_array a;
-        bool equal = true;
-
-        row_set_init(&exp_set, &columns, n_expected);
-        for (size_t i = 0; i < n_expected; i++) {
-            row_set_add(&exp_set, &expected[i]);
-        }
-
-        query(table, &cond, &a);
-        row_set_init(&act_set, &columns, a.n);
-        for (size_t i = 0; i < a.n && equal; i++) {
-            if (!row_set_contains(&exp_set, &a.rows[i]->row)) {
-                equal = false;
-            } else {
-                row_set_add(&act_set, &a.rows[i]->row);
-            }
-        }
-        if (equal) {
-            equal = act_set.n == exp_set.n;
-        }
-        free(a.rows);
-        row_set_destroy(&act_set);
-        row_set_destroy(&exp_set);
-
-        if (!strcmp(json_string_value(until), "==") != equal) {
-            if (timeout && x->ctx->elapsed_msec >= timeout_msec) {
-                if (x->ctx->elapsed_msec) {
-                    error = ovsdb_error("timed out", "\"wait\" timed out "
-                                        "after %lld ms",
-                                        x->ctx->elapsed_msec);
-                } else {
-                    error = ovsdb_error("timed out",
-                                        "\"where\" clause test failed");
-                }
-            } else {
-                if (timeout_msec < x->timeout_msec) {
-                    x->timeout_msec = timeout_msec;
-                }
-                x->blocked = true;
-                error = ovsdb_error("not supported",
-                                    "wait not yet satisfied");
-            }
-        }
+    if (!error
+        && rows_equal(&a, expected, n_expected, &columns) != want_equal) {
+        error = wait_unsatisfied(x, timeout != NULL, timeout_msec);
     }
 
-    for (size_t i = 0; i < n_expected; i++) {
-        ovsdb_row_uninit(&expected[i]);
-    }
-    free(expected);
+    free_rows(expected, n_expected);
+    row_array_destroy(&a);
     ovsdb_column_set_destroy(&columns);
-    ovsdb_condition_destroy(&cond);
     return error;
 }
 

@@ -16,8 +16,58 @@
 #include "row-set.h"
 #include "util.h"
 
-/* Gathers the uuids that atoms of BASE (key or value, as KEYS says) of
- * datum D refer to, into *UUIDS (sorted). */
+typedef struct ovsdb_error *column_func(struct txn *, struct txn_row *,
+                                        const struct ovsdb_column *);
+
+/* Calls FUNC(TXN, TR, COLUMN) for each column COLUMN, for which WANT
+ * returns true, of each row TR that TXN inserts, deletes or modifies, until
+ * FUNC returns an error, which it then returns.  Rows that FUNC makes TXN
+ * track are not visited. */
+static struct ovsdb_error *
+for_each_changed_column(struct txn *txn,
+                        bool (*want)(const struct ovsdb_column *),
+                        column_func *func)
+{
+    struct ovsdb_error *error = NULL;
+    struct txn_row **rows;
+    size_t n;
+
+    rows = txn_collect_rows(txn, &n);
+    for (size_t i = 0; !error && i < n; i++) {
+        struct txn_row *tr = rows[i];
+        const struct ovsdb_table_schema *ts = tr->table->schema;
+
+        if (!txn_row_is_change(tr)) {
+            continue;
+        }
+        for (size_t c = OVSDB_N_STD_COLUMNS; !error && c < ts->n_columns;
+             c++) {
+            if (want(ts->column_array[c])) {
+                error = func(txn, tr, ts->column_array[c]);
+            }
+        }
+    }
+    free(rows);
+    return error;
+}
+
+/* Strong references. */
+
+static bool
+column_has_strong_refs(const struct ovsdb_column *column)
+{
+    return (ovsdb_base_type_is_strong_ref(&column->type.key)
+            || ovsdb_base_type_is_strong_ref(&column->type.value));
+}
+
+static int
+compare_uuids(const void *a, const void *b)
+{
+    return uuid_compare_3way(a, b);
+}
+
+/* Gathers the uuids in the keys (if KEYS) or values of datum D into
+ * *UUIDS, sorted, which the caller frees.  Returns their number. */
 static size_t
 collect_ref_uuids(const struct ovsdb_datum *d, bool keys, struct uuid **uuids)
 {
@@ -27,13 +77,8 @@ collect_ref_uuids(const struct ovsdb_datum *d, bool keys, struct uuid **uuids)
     for (unsigned int i = 0; i < d->n; i++) {
         (*uuids)[i] = atoms[i].uuid;
     }
+    qsort(*uuids, d->n, sizeof **uuids, compare_uuids);
     return d->n;
-}
-
-static int
-compare_uuids(const void *a, const void *b)
-{
-    return uuid_compare_3way(a, b);
 }
 
 /* Returns the txn_row that tracks the row UUID of TABLE's, creating a
@@ -55,35 +100,101 @@ find_or_make_txn_row(struct txn *txn, struct db_table *table,
     return tr;
 }
 
+/* Counts the strong reference that TR's new row adds in COLUMN to row U of
+ * TARGET, which must exist. */
+static struct ovsdb_error *
+add_ref(struct txn *txn, const struct txn_row *tr,
+        const struct ovsdb_column *column, struct db_table *target,
+        const struct uuid *u)
+{
+    struct txn_row *dst = (db_table_find_row(target, u)
+                           ? find_or_make_txn_row(txn, target, u)
+                           : NULL);
+
+    if (!dst) {
+        const struct db_strong_ref ref = {
+            .row = tr->new, .column = column, .target = target, .uuid = u,
+        };
+        return db_strong_ref_error(&ref);
+    }
+    dst->n_refs++;
+    return NULL;
+}
+
+/* Uncounts a strong reference to row U of TARGET.  Returns the row's
+ * txn_row if that was its last reference and the row still exists, else
+ * NULL. */
+static struct txn_row *
+drop_ref(struct txn *txn, struct db_table *target, const struct uuid *u)
+{
+    struct txn_row *dst = find_or_make_txn_row(txn, target, u);
+
+    if (dst && dst->n_refs && !--dst->n_refs && dst->new) {
+        return dst;
+    }
+    return NULL;
+}
+
+/* Adjusts the reference counts for the strong references to TARGET in
+ * the keys (if KEYS) or values of TR's COLUMN, whose old and new datums
+ * are OD and ND: those only in ND are counted, those only in OD
+ * uncounted.  Self references do not count. */
+static struct ovsdb_error *
+adjust_base_refs(struct txn *txn, const struct txn_row *tr,
+                 const struct ovsdb_column *column, struct db_table *target,
+                 const struct ovsdb_datum *od, const struct ovsdb_datum *nd,
+                 bool keys)
+{
+    struct ovsdb_error *error = NULL;
+    struct uuid *olds, *news;
+    size_t n_old = collect_ref_uuids(od, keys, &olds);
+    size_t n_new = collect_ref_uuids(nd, keys, &news);
+
+    for (size_t i = 0, j = 0; !error && (i < n_old || j < n_new); ) {
+        int cmp = (i >= n_old ? 1 : j >= n_new ? -1
+                   : uuid_compare_3way(&olds[i], &news[j]));
+
+        if (!cmp) {
+            i++, j++;
+        } else if (cmp < 0) {
+            const struct uuid *u = &olds[i++];
+            if (!uuid_equals(u, &tr->uuid)) {
+                drop_ref(txn, target, u);
+            }
+        } else {
+            const struct uuid *u = &news[j++];
+            if (!uuid_equals(u, &tr->uuid)) {
+                error = add_ref(txn, tr, column, target, u);
+            }
+        }
+    }
+    free(olds);
+    free(news);
+    return error;
+}
+
 /* Adjusts reference counts for strong references in COLUMN of TR that were
- * added (in new, not old) or removed (in old, not new). */
+ * added (in new, not old) or removed (in old, not new).  A column_func. */
 static struct ovsdb_error *
 adjust_refs(struct txn *txn, struct txn_row *tr,
             const struct ovsdb_column *column)
 {
     const struct ovsdb_base_type *bases[2] = { &column->type.key,
                                                &column->type.value };
-    const struct ovsdb_datum *od = tr->old ? &tr->old->row.fields[
-        column->index] : NULL;
-    const struct ovsdb_datum *nd = tr->new ? &tr->new->row.fields[
-        column->index] : NULL;
     const struct ovsdb_datum empty = OVSDB_DATUM_EMPTY_INITIALIZER;
+    const struct ovsdb_datum *od = (tr->old
+                                    ? &tr->old->row.fields[column->index]
+                                    : &empty);
+    const struct ovsdb_datum *nd = (tr->new
+                                    ? &tr->new->row.fields[column->index]
+                                    : &empty);
 
-    if (od && nd && ovsdb_datum_equals(od, nd, &column->type)) {
+    if (tr->old && tr->new && ovsdb_datum_equals(od, nd, &column->type)) {
         return NULL;
     }
-    if (!od) {
-        od = &empty;
-    }
-    if (!nd) {
-        nd = &empty;
-    }
-
     for (int b = 0; b < 2; b++) {
+        struct ovsdb_error *error;
         struct db_table *target;
-        struct uuid *olds, *news;
-        size_t n_old, n_new, i, j;
-        struct ovsdb_error *error = NULL;
 
         if (!ovsdb_base_type_is_strong_ref(bases[b])) {
             continue;
@@ -92,55 +203,7 @@ adjust_refs(struct txn *txn, struct txn_row *tr,
         if (!target) {
             continue;
         }
-        n_old = collect_ref_uuids(od, b == 0, &olds);
-        n_new = collect_ref_uuids(nd, b == 0, &news);
-        qsort(olds, n_old, sizeof *olds, compare_uuids);
-        qsort(news, n_new, sizeof *news, compare_uuids);
-
-        for (i = j = 0; !error && (i < n_old || j < n_new); ) {
-            int cmp = (i >= n_old ? 1 : j >= n_new ? -1
-                       : uuid_compare_3way(&olds[i], &news[j]));
-            const struct uuid *u;
-            int delta;
-
-            if (!cmp) {
-                i++, j++;
-                continue;
-            } else if (cmp < 0) {
-                u = &olds[i++];
-                delta = -1;
-            } else {
-                u = &news[j++];
-                delta = 1;
-            }
-            if (uuid_equals(u, &tr->uuid)) {
-                continue;           /* Self references do not count. */
-            }
-
-            struct txn_row *dst;
-            if (delta > 0) {
-                struct db_row *row = db_table_find_row(target, u);
-                dst = row ? find_or_make_txn_row(txn, target, u) : NULL;
-                if (!dst) {
-                    error = ovsdb_error("referential integrity violation",
-                                        "Table %s column %s row "UUID_FMT" "
-                                        "references nonexistent row "
-                                        UUID_FMT" in table %s.",
-                                        tr->table->schema->name,
-                                        column->name, UUID_ARGS(&tr->uuid),
-                                        UUID_ARGS(u), target->schema->name);
-                    break;
-                }
-                dst->n_refs++;
-            } else {
-                dst = find_or_make_txn_row(txn, target, u);
-                if (dst && dst->n_refs) {
-                    dst->n_refs--;
-                }
-            }
-        }
-        free(olds);
-        free(news);
+        error = adjust_base_refs(txn, tr, column, target, od, nd, b == 0);
         if (error) {
             return error;
         }
@@ -148,101 +211,69 @@ adjust_refs(struct txn *txn, struct txn_row *tr,
     return NULL;
 }
 
-static bool
-table_has_strong_refs(const struct ovsdb_table_schema *ts)
+/* Rows left without references, still to be deleted. */
+struct gc_stack {
+    struct txn *txn;
+    struct txn_row **rows;
+    size_t n, allocated;
+};
+
+static void
+gc_push(struct gc_stack *gc, struct txn_row *tr)
 {
-    for (size_t c = OVSDB_N_STD_COLUMNS; c < ts->n_columns; c++) {
-        const struct ovsdb_type *type = &ts->column_array[c]->type;
-        if (ovsdb_base_type_is_strong_ref(&type->key)
-            || ovsdb_base_type_is_strong_ref(&type->value)) {
-            return true;
-        }
+    if (gc->n >= gc->allocated) {
+        gc->allocated = gc->allocated ? gc->allocated * 2 : 8;
+        gc->rows = xrealloc(gc->rows, gc->allocated * sizeof *gc->rows);
     }
-    return false;
+    gc->rows[gc->n++] = tr;
 }
 
-/* Deletes the unreferenced non-root row of TR and, in turn, rows that
+/* Uncounts REF, held by a row being deleted, and queues its target for
+ * deletion if that was its last reference.  A db_strong_ref_func. */
+static struct ovsdb_error *
+gc_drop_ref(const struct db_strong_ref *ref, void *gc_)
+{
+    struct gc_stack *gc = gc_;
+    struct txn_row *dst = drop_ref(gc->txn, ref->target, ref->uuid);
+
+    if (dst) {
+        gc_push(gc, dst);
+    }
+    return NULL;
+}
+
+/* Deletes the unreferenced non-root row of FIRST and, in turn, rows that
  * only it referred to. */
 static void
 collect_garbage(struct txn *txn, struct txn_row *first)
 {
-    struct txn_row **stack = xmalloc(sizeof *stack);
-    size_t n = 0, allocated = 1;
+    struct gc_stack gc = { .txn = txn };
 
-    stack[n++] = first;
-    while (n) {
-        struct txn_row *tr = stack[--n];
-        const struct ovsdb_table_schema *ts = tr->table->schema;
-        struct db_row *row = tr->new;
+    gc_push(&gc, first);
+    while (gc.n) {
+        struct txn_row *tr = gc.rows[--gc.n];
 
-        if (!row || tr->n_refs || ts->is_root) {
+        if (!tr->new || tr->n_refs || tr->table->schema->is_root) {
             continue;
         }
-
-        /* Drop the row's outgoing strong references. */
-        for (size_t c = OVSDB_N_STD_COLUMNS; c < ts->n_columns; c++) {
-            const struct ovsdb_column *column = ts->column_array[c];
-            const struct ovsdb_datum *d = &row->row.fields[c];
-            const struct ovsdb_base_type *bases[2] = { &column->type.key,
-                                                       &column->type.value };
-
-            for (int b = 0; b < 2; b++) {
-                const union ovsdb_atom *atoms = b ? d->values : d->keys;
-                struct db_table *target;
-
-                if (!ovsdb_base_type_is_strong_ref(bases[b])) {
-                    continue;
-                }
-                target = db_get_table(txn->db,
-                                      bases[b]->u.uuid.ref_table_name);
-                for (unsigned int i = 0; target && i < d->n; i++) {
-                    struct txn_row *dst;
-
-                    if (uuid_equals(&atoms[i].uuid, &tr->uuid)) {
-                        continue;
-                    }
-                    dst = find_or_make_txn_row(txn, target, &atoms[i].uuid);
-                    if (dst && dst->n_refs && !--dst->n_refs && dst->new) {
-                        if (n >= allocated) {
-                            allocated *= 2;
-                            stack = xrealloc(stack, allocated * sizeof *stack);
-                        }
-                        stack[n++] = dst;
-                    }
-                }
-            }
-        }
-        txn_row_delete(txn, tr->table, row);
+        /* gc_drop_ref() never fails. */
+        ovsdb_error_destroy(db_row_for_each_strong_ref(txn->db, tr->new,
+                                                       gc_drop_ref, &gc));
+        txn_row_delete(txn, tr->table, tr->new);
     }
-    free(stack);
+    free(gc.rows);
 }
 
 struct ovsdb_error *
 txn_check_references(struct txn *txn)
 {
+    struct ovsdb_error *error;
     struct txn_row **rows;
-    struct ovsdb_error *error = NULL;
     size_t n, i;
 
     /* Count references added and removed. */
-    rows = txn_collect_rows(txn, &n);
-    for (i = 0; !error && i < n; i++) {
-        struct txn_row *tr = rows[i];
-        const struct ovsdb_table_schema *ts = tr->table->schema;
-
-        if (tr->old == tr->new || !table_has_strong_refs(ts)) {
-            continue;
-        }
-        for (size_t c = OVSDB_N_STD_COLUMNS; !error && c < ts->n_columns;
-             c++) {
-            const struct ovsdb_column *column = ts->column_array[c];
-            if (ovsdb_base_type_is_strong_ref(&column->type.key)
-                || ovsdb_base_type_is_strong_ref(&column->type.value)) {
-                error = adjust_refs(txn, tr, column);
-            }
-        }
-    }
-    free(rows);
+    error = for_each_changed_column(txn, column_has_strong_refs,
+                                    adjust_refs);
     if (error) {
         return error;
     }
@@ -272,6 +303,9 @@ txn_check_references(struct txn *txn)
     free(rows);
     return error;
 }
+
+/* Weak references. */
+
 /* A set of uuids. */
 struct uuid_node {
     struct hmap_node hmap_node;
@@ -385,69 +419,70 @@ column_has_weak_refs(const struct ovsdb_column *column)
             || ovsdb_base_type_is_weak_ref(&column->type.value));
 }
 
+/* Cleans the weak references in COLUMN of TR's new row that point to
+ * missing rows.  A column_func. */
+static struct ovsdb_error *
+clean_written_weak_refs(struct txn *txn, struct txn_row *tr,
+                        const struct ovsdb_column *column)
+{
+    return (tr->new
+            ? clean_weak_refs(txn, tr->table, tr->new, column, NULL)
+            : NULL);
+}
+
+/* Cleans the weak references to rows of TARGET that TXN deleted. */
+static struct ovsdb_error *
+clean_weak_refs_to_deleted(struct txn *txn, const struct db_table *target)
+{
+    struct hmap deleted = HMAP_INITIALIZER(&deleted);
+    struct ovsdb_error *error = NULL;
+    struct txn_row *tr;
+
+    HMAP_FOR_EACH (tr, hmap_node, &target->txn_table->rows) {
+        if (tr->old && !tr->new) {
+            struct uuid_node *node = xmalloc(sizeof *node);
+            node->uuid = tr->uuid;
+            hmap_insert(&deleted, &node->hmap_node, uuid_hash(&tr->uuid));
+        }
+    }
+    for (size_t s = 0; !hmap_is_empty(&deleted) && !error
+             && s < target->n_weak_sources; s++) {
+        const struct db_weak_source *src = &target->weak_sources[s];
+        struct row_array a = ROW_ARRAY_INITIALIZER;
+        struct db_row *row;
+
+        /* Collect first: cleaning replaces rows in the table. */
+        HMAP_FOR_EACH (row, hmap_node, &src->table->rows) {
+            if (row->row.fields[src->column->index].n) {
+                row_array_add(&a, row);
+            }
+        }
+        for (size_t r = 0; !error && r < a.n; r++) {
+            error = clean_weak_refs(txn, src->table, a.rows[r], src->column,
+                                    &deleted);
+        }
+        row_array_destroy(&a);
+    }
+    uuid_set_destroy(&deleted);
+    return error;
+}
+
 struct ovsdb_error *
 txn_check_weak_refs(struct txn *txn)
 {
-    struct ovsdb_error *error = NULL;
-    struct txn_row **rows;
-    size_t n, i;
+    struct ovsdb_error *error;
 
     /* Weak references written by this transaction to missing rows. */
-    rows = txn_collect_rows(txn, &n);
-    for (i = 0; !error && i < n; i++) {
-        struct txn_row *tr = rows[i];
-        const struct ovsdb_table_schema *ts = tr->table->schema;
-
-        if (!tr->new || tr->new == tr->old) {
-            continue;
-        }
-        for (size_t c = OVSDB_N_STD_COLUMNS; !error && c < ts->n_columns;
-             c++) {
-            const struct ovsdb_column *column = ts->column_array[c];
-            if (column_has_weak_refs(column)) {
-                error = clean_weak_refs(txn, tr->table, tr->new, column,
-                                        NULL);
-            }
-        }
-    }
+    error = for_each_changed_column(txn, column_has_weak_refs,
+                                    clean_written_weak_refs);
 
     /* Weak references to rows that this transaction deleted. */
     for (size_t t = 0; !error && t < txn->db->n_tables; t++) {
-        struct db_table *target = txn->db->table_array[t];
-        struct hmap deleted = HMAP_INITIALIZER(&deleted);
-        struct txn_row *tr;
+        const struct db_table *target = txn->db->table_array[t];
 
-        if (!target->n_weak_sources || !target->txn_table) {
-            continue;
+        if (target->n_weak_sources && target->txn_table) {
+            error = clean_weak_refs_to_deleted(txn, target);
         }
-        HMAP_FOR_EACH (tr, hmap_node, &target->txn_table->rows) {
-            if (tr->old && !tr->new) {
-                struct uuid_node *node = xmalloc(sizeof *node);
-                node->uuid = tr->uuid;
-                hmap_insert(&deleted, &node->hmap_node, uuid_hash(&tr->uuid));
-            }
-        }
-        for (size_t s = 0; !hmap_is_empty(&deleted) && !error
-                 && s < target->n_weak_sources; s++) {
-            const struct db_weak_source *src = &target->weak_sources[s];
-            struct row_array a;
-
-            /* Collect first: cleaning replaces rows in the table. */
-            a = (struct row_array) ROW_ARRAY_INITIALIZER;
-            struct db_row *row;
-            HMAP_FOR_EACH (row, hmap_node, &src->table->rows) {
-                if (row->row.fields[src->column->index].n) {
-                    row_array_add(&a, row);
-                }
-            }
-            for (size_t r = 0; !error && r < a.n; r++) {
-                error = clean_weak_refs(txn, src->table, a.rows[r],
-                                        src->column, &deleted);
-            }
-            free(a.rows);
-        }
-        uuid_set_destroy(&deleted);
     }
-    free(rows);
     return error;
 }
