@@ -9,6 +9,7 @@ lib_libvswitch_lite_la_SOURCES = \
 	lib/command-line.c lib/command-line.h \
 	lib/coverage.c lib/coverage.h \
 	lib/daemon.c lib/daemon.h \
+	lib/daemon-main.c lib/daemon-main.h \
 	lib/dirs.c lib/dirs.h \
 	lib/dynamic-string.c lib/dynamic-string.h \
 	lib/fatal-signal.c lib/fatal-signal.h \

@@ -1,7 +1,9 @@
 /* Daemonizing, supervision and pidfiles.
  *
- * A daemon's main() parses options (DAEMON_LONG_OPTIONS and
- * DAEMON_OPTION_HANDLERS), then:
+ * The daemons reach this module through daemon-main.h, which parses these
+ * options with the other common ones and makes the calls below; a program
+ * that needs only part of it (a test driver) parses options itself
+ * (DAEMON_LONG_OPTIONS and DAEMON_OPTION_HANDLERS), then:
  *
  *   daemonize_start();     forks for --detach/--monitor, creates pidfile
  *   ...set up: open sockets, unixctl server...

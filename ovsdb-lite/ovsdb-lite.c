@@ -6,26 +6,21 @@
 #include <config.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "command-line.h"
-#include "coverage.h"
-#include "daemon.h"
+#include "daemon-main.h"
 #include "database.h"
 #include "dirs.h"
 #include "dynamic-string.h"
-#include "fatal-signal.h"
 #include "memory.h"
 #include "ovsdb-error.h"
 #include "ovsdb-schema.h"
 #include "poll-loop.h"
 #include "server.h"
 #include "storage.h"
-#include "stream-ssl.h"
 #include "unixctl.h"
 #include "util.h"
 #include "vlog.h"
@@ -34,7 +29,6 @@ VLOG_DEFINE_THIS_MODULE(ovsdb_lite);
 
 /* Command-line settings. */
 struct options {
-    char *unixctl_path;
     char **remotes;
     size_t n_remotes;
     char **db_files;
@@ -50,15 +44,17 @@ struct compact_request {
 
 struct app {
     struct server *server;
-    bool exiting;
     struct compact_request compact;
 };
 
-static void parse_options(int argc, char *argv[], struct options *);
-static void usage(void) VS_NO_RETURN;
+static const struct daemon_main_class ovsdb_lite_class;
+static void add_remotes(struct server *, const struct options *,
+                        struct ds *startup_log);
 static void open_databases(struct server *, const struct options *,
                            struct ds *startup_log);
-static unixctl_cb_func ovsdb_lite_exit;
+static void register_commands(struct app *);
+static void add_string(char ***arrayp, size_t *np, const char *);
+static void free_options(struct options *);
 static unixctl_cb_func ovsdb_lite_add_remote;
 static unixctl_cb_func ovsdb_lite_remove_remote;
 static unixctl_cb_func ovsdb_lite_list_remotes;
@@ -71,58 +67,26 @@ int
 main(int argc, char *argv[])
 {
     struct options options = { .compact_min = -1 };
-    struct unixctl_server *unixctl;
     struct app app = { .server = NULL };
     struct ds startup_log = DS_EMPTY_INITIALIZER;
-    int error;
+    struct daemon_main dm;
+    int first_arg;
 
-    set_program_name(argv[0]);
-    fatal_signal_init();
-    parse_options(argc, argv, &options);
+    first_arg = daemon_main_init(&dm, &ovsdb_lite_class, argc, argv,
+                                 &options);
+    for (int i = first_arg; i < argc; i++) {
+        add_string(&options.db_files, &options.n_db_files, argv[i]);
+    }
 
-    daemonize_start();
+    daemon_main_start(&dm);
     app.server = server_create();
     open_databases(app.server, &options, &startup_log);
     if (options.compact_min >= 0) {
         server_set_compaction_policy(app.server, 4, options.compact_min);
     }
-    for (size_t i = 0; i < options.n_remotes; i++) {
-        char *msg;
-
-        if (str_starts_with(options.remotes[i], "db:")) {
-            VLOG_WARN("%s: remotes from the database are not supported, "
-                      "ignoring", options.remotes[i]);
-            continue;
-        }
-        error = server_add_remote(app.server, options.remotes[i], &msg);
-        if (error) {
-            vs_fatal(0, "%s", msg);
-        }
-        ds_put_format(&startup_log, "%s: listening on %s\n",
-                      options.remotes[i],
-                      server_get_remote_bound_name(app.server,
-                                                   options.remotes[i]));
-    }
-
-    error = unixctl_server_create(options.unixctl_path, &unixctl);
-    if (error) {
-        vs_fatal(error, "could not create unixctl server");
-    }
-    unixctl_command_register("exit", "", 0, 0, ovsdb_lite_exit, &app);
-    unixctl_command_register("ovsdb-lite/add-remote", "REMOTE", 1, 1,
-                             ovsdb_lite_add_remote, &app);
-    unixctl_command_register("ovsdb-lite/remove-remote", "REMOTE", 1, 1,
-                             ovsdb_lite_remove_remote, &app);
-    unixctl_command_register("ovsdb-lite/list-remotes", "", 0, 0,
-                             ovsdb_lite_list_remotes, &app);
-    unixctl_command_register("ovsdb-lite/list-dbs", "", 0, 0,
-                             ovsdb_lite_list_dbs, &app);
-    unixctl_command_register("ovsdb-lite/compact", "[DB]", 0, 1,
-                             ovsdb_lite_compact, &app);
-    memory_report_register(ovsdb_lite_memory_report, &app);
-    daemonize_complete();
-    VLOG_INFO("%s (%s) %s started", program_name, PACKAGE_NAME,
-              PACKAGE_VERSION);
+    add_remotes(app.server, &options, &startup_log);
+    register_commands(&app);
+    daemon_main_ready(&dm);
     /* Logged only now, so that a --detach start is quiet on stderr. */
     for (char *line = strtok(ds_cstr(&startup_log), "\n"); line;
          line = strtok(NULL, "\n")) {
@@ -130,40 +94,47 @@ main(int argc, char *argv[])
     }
     ds_destroy(&startup_log);
 
-    while (!app.exiting) {
-        coverage_run();
+    while (!dm.exiting) {
         server_run(app.server);
-        unixctl_server_run(unixctl);
+        daemon_main_run(&dm);
         finish_compactions(&app);
-        if (app.exiting) {
+        if (dm.exiting) {
             break;
         }
-        coverage_wait();
         server_wait(app.server);
-        unixctl_server_wait(unixctl);
-        if (app.compact.n) {
-            /* server_wait() wakes us when the log finishes. */
-        }
+        daemon_main_wait(&dm);
         poll_block();
     }
 
-    VLOG_INFO("exiting");
     for (size_t i = 0; i < app.compact.n; i++) {
         unixctl_command_reply_error(app.compact.conns[i], "exiting");
     }
     free(app.compact.conns);
-    unixctl_server_destroy(unixctl);
+    daemon_main_exit(&dm);
     server_destroy(app.server);
-    free(options.unixctl_path);
-    for (size_t i = 0; i < options.n_remotes; i++) {
-        free(options.remotes[i]);
-    }
-    free(options.remotes);
-    for (size_t i = 0; i < options.n_db_files; i++) {
-        free(options.db_files[i]);
-    }
-    free(options.db_files);
+    free_options(&options);
     return 0;
+}
+
+static void
+add_remotes(struct server *server, const struct options *options,
+            struct ds *startup_log)
+{
+    for (size_t i = 0; i < options->n_remotes; i++) {
+        const char *remote = options->remotes[i];
+        char *msg;
+
+        if (str_starts_with(remote, "db:")) {
+            VLOG_WARN("%s: remotes from the database are not supported, "
+                      "ignoring", remote);
+            continue;
+        }
+        if (server_add_remote(server, remote, &msg)) {
+            vs_fatal(0, "%s", msg);
+        }
+        ds_put_format(startup_log, "%s: listening on %s\n", remote,
+                      server_get_remote_bound_name(server, remote));
+    }
 }
 
 /* Creates FILE_NAME from the installed schema if it does not exist. */
@@ -234,13 +205,19 @@ open_databases(struct server *server, const struct options *options,
 /* unixctl commands. */
 
 static void
-ovsdb_lite_exit(struct unixctl_conn *conn, int argc VS_UNUSED,
-                const char *argv[] VS_UNUSED, void *app_)
+register_commands(struct app *app)
 {
-    struct app *app = app_;
-
-    app->exiting = true;
-    unixctl_command_reply(conn, NULL);
+    unixctl_command_register("ovsdb-lite/add-remote", "REMOTE", 1, 1,
+                             ovsdb_lite_add_remote, app);
+    unixctl_command_register("ovsdb-lite/remove-remote", "REMOTE", 1, 1,
+                             ovsdb_lite_remove_remote, app);
+    unixctl_command_register("ovsdb-lite/list-remotes", "", 0, 0,
+                             ovsdb_lite_list_remotes, app);
+    unixctl_command_register("ovsdb-lite/list-dbs", "", 0, 0,
+                             ovsdb_lite_list_dbs, app);
+    unixctl_command_register("ovsdb-lite/compact", "[DB]", 0, 1,
+                             ovsdb_lite_compact, app);
+    memory_report_register(ovsdb_lite_memory_report, app);
 }
 
 static void
@@ -354,67 +331,50 @@ add_string(char ***arrayp, size_t *np, const char *s)
 }
 
 static void
-parse_options(int argc, char *argv[], struct options *options)
+free_strings(char **array, size_t n)
 {
-    enum {
-        OPT_UNIXCTL = UCHAR_MAX + 1,
-        OPT_REMOTE,
-        OPT_COMPACT_MIN,
-        VLOG_OPTION_ENUMS,
-        DAEMON_OPTION_ENUMS,
-        STREAM_SSL_OPTION_ENUMS,
-    };
-    static const struct option long_options[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
-        {"remote", required_argument, NULL, OPT_REMOTE},
-        {"compaction-min-size", required_argument, NULL, OPT_COMPACT_MIN},
-        DAEMON_LONG_OPTIONS,
-        VLOG_LONG_OPTIONS,
-        STREAM_SSL_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
-    };
-    char *short_options = long_options_to_short_options(long_options);
-
-    for (;;) {
-        int c = getopt_long(argc, argv, short_options, long_options, NULL);
-        if (c == -1) {
-            break;
-        }
-        switch (c) {
-        case 'h':
-            usage();
-        case 'V':
-            vs_print_version();
-            exit(EXIT_SUCCESS);
-        case OPT_UNIXCTL:
-            free(options->unixctl_path);
-            options->unixctl_path = xstrdup(optarg);
-            break;
-        case OPT_REMOTE:
-            add_string(&options->remotes, &options->n_remotes, optarg);
-            break;
-        case OPT_COMPACT_MIN:
-            if (!str_to_llong(optarg, &options->compact_min)
-                || options->compact_min < 0) {
-                vs_fatal(0, "--compaction-min-size: \"%s\" is not a "
-                         "nonnegative number of bytes", optarg);
-            }
-            break;
-        VLOG_OPTION_HANDLERS
-        DAEMON_OPTION_HANDLERS
-        STREAM_SSL_OPTION_HANDLERS
-        case '?':
-            exit(EXIT_FAILURE);
-        default:
-            vs_abort(0, "unhandled option %d", c);
-        }
+    for (size_t i = 0; i < n; i++) {
+        free(array[i]);
     }
-    free(short_options);
+    free(array);
+}
 
-    for (int i = optind; i < argc; i++) {
-        add_string(&options->db_files, &options->n_db_files, argv[i]);
+static void
+free_options(struct options *options)
+{
+    free_strings(options->remotes, options->n_remotes);
+    free_strings(options->db_files, options->n_db_files);
+}
+
+enum {
+    OPT_REMOTE = DAEMON_MAIN_OPT_FIRST,
+    OPT_COMPACT_MIN,
+};
+
+static const struct option ovsdb_lite_options[] = {
+    {"remote", required_argument, NULL, OPT_REMOTE},
+    {"compaction-min-size", required_argument, NULL, OPT_COMPACT_MIN},
+    {NULL, 0, NULL, 0},
+};
+
+static bool
+parse_option(int c, const char *arg, void *options_)
+{
+    struct options *options = options_;
+
+    switch (c) {
+    case OPT_REMOTE:
+        add_string(&options->remotes, &options->n_remotes, arg);
+        return true;
+    case OPT_COMPACT_MIN:
+        if (!str_to_llong(arg, &options->compact_min)
+            || options->compact_min < 0) {
+            vs_fatal(0, "--compaction-min-size: \"%s\" is not a "
+                     "nonnegative number of bytes", arg);
+        }
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -433,12 +393,11 @@ usage(void)
            "  --compaction-min-size=BYTES\n"
            "                          compact automatically only once the\n"
            "                          log grew by BYTES (default 10 MiB)\n");
-    stream_ssl_usage();
-    daemon_usage();
-    vlog_usage();
-    printf("\nOther options:\n"
-           "  --unixctl=SOCKET        override default control socket name\n"
-           "  -h, --help              display this help message\n"
-           "  -V, --version           display version information\n");
-    exit(EXIT_SUCCESS);
 }
+
+static const struct daemon_main_class ovsdb_lite_class = {
+    .module = &VLM_ovsdb_lite,
+    .options = ovsdb_lite_options,
+    .parse_option = parse_option,
+    .usage = usage,
+};
