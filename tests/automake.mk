@@ -11,6 +11,7 @@ TESTSUITE_AT = \
 	tests/interop-ovs.at \
 	tests/reconnect.at \
 	tests/netlink.at \
+	tests/kernel.at \
 	tests/stream.at \
 	tests/jsonrpc.at \
 	tests/root-ns.at

@@ -1,5 +1,5 @@
 # vswitchd, vs-container and demo tests
-TESTSUITE_AT += tests/vswitchd.at
+TESTSUITE_AT += tests/vswitchd.at tests/vlan.at
 
 # Unit-level driver for vswitchd's desired-state builder.
 check_PROGRAMS += tests/test-desired
