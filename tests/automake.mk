@@ -18,7 +18,9 @@ TESTSUITE_AT = \
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/package.m4 \
 	tests/atlocal.in tests/ovs-sandbox.sh \
-	tests/test-reconnect.py tests/test-jsonrpc.py
+	tests/test-reconnect.py tests/test-jsonrpc.py \
+	tests/vm/vm-run.sh tests/vm/vm-initramfs.sh tests/vm/init \
+	tests/vm/modules
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 check_PROGRAMS += tests/test-containers tests/test-poll-loop \
@@ -59,9 +61,18 @@ check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS) \
 tests/atconfig: config.status
 	$(AM_V_GEN)$(SHELL) ./config.status tests/atconfig
 
+# The VM test lane (Documentation/vm-lane.md): the suite's tests with
+# keyword "vm", or those TESTSUITEFLAGS selects, inside a qemu guest
+# running Debian's stock kernel; results in tests/check-vm/.
+check-vm: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS) \
+		$(bin_PROGRAMS) $(sbin_PROGRAMS)
+	$(SHELL) '$(srcdir)/tests/vm/vm-run.sh' . $(TESTSUITEFLAGS)
+.PHONY: check-vm
+
 clean-local:
 	test ! -f '$(TESTSUITE)' || \
 	  $(SHELL) '$(TESTSUITE)' -C tests --clean || :
+	rm -rf tests/check-vm
 tests_test_reconnect_SOURCES = tests/test-reconnect.c
 tests_test_reconnect_LDADD = $(RUNTIME_LIBS)
 tests_test_netlink_SOURCES = tests/test-netlink.c
