@@ -5,7 +5,9 @@
 #                                 build, run the container-network demo
 #                                 (utilities/vs-demo.sh)
 #   utilities/vs-setup.sh check   install dependencies, build with
-#                                 --enable-Werror, run the whole test suite
+#                                 --enable-Werror, run the whole test suite,
+#                                 then the VM test lane (make check-vm)
+#                                 when qemu is installed
 #   utilities/vs-setup.sh bench   build, then benchmark unixctl against our
 #                                 vswitchd and a real ovs-vswitchd, and
 #                                 measure idle wakeups and RSS
@@ -21,6 +23,10 @@
 #   VS_BENCH_FLAGS      extra flags for "vs-bench unixctl" ("bench")
 #   VS_IDLE_SECONDS     idle measurement length for "bench" (default 60)
 #   VS_SKIP_DEPS=1      do not check or install packages
+#   VS_SKIP_VM=1        "check" does not run the VM test lane
+#   VS_VM_TESTSUITEFLAGS
+#                       the VM lane's test selection ("check"; default:
+#                       the tests with keyword "vm")
 #   VS_BUILD_DIR        build directory (default: _build in the repository)
 set -e
 set -o pipefail
@@ -43,7 +49,8 @@ usage () {
 usage: $ME demo|check|bench
   demo    install build dependencies if missing, build, run the
           container-network demo (utilities/vs-demo.sh)
-  check   install dependencies if missing, build with -Werror, make check
+  check   install dependencies if missing, build with -Werror, make check,
+          make check-vm (if qemu is installed)
   bench   build, then benchmark unixctl and idle behaviour (needs OVS)
 EOF
 }
@@ -54,9 +61,11 @@ EOF
 BUILD_DEPS=(autoconf automake libtool pkg-config make gcc libevent-dev
             libjansson-dev libnl-3-dev libnl-route-3-dev libssl-dev uuid-dev
             iproute2 iputils-ping procps python3)
-# For the interop tests and the benchmark.
+# For the interop tests and the benchmark; qemu, busybox-static and kmod
+# (depmod) for the VM test lane (Documentation/vm-lane.md).
 TEST_DEPS=(openvswitch-switch openvswitch-common python3-openvswitch
-           containernetworking-plugins clang strace openssl)
+           containernetworking-plugins clang strace openssl
+           qemu-system-x86 busybox-static kmod)
 
 # Prints the packages among "$@" that are not installed.
 missing_packages () {
@@ -185,12 +194,40 @@ check () {
     say "Running the test suite" \
         "(make check TESTSUITEFLAGS='-j2 ${TESTSUITEFLAGS:-}')"
     cd "$BUILD"
-    local status=0
+    local status=0 vm_status=0
     make check TESTSUITEFLAGS="-j2 ${TESTSUITEFLAGS:-}" </dev/null \
         || status=$?
     if [ "$status" != 0 ]; then
         echo "$ME: make check failed (status $status);" \
              "see $BUILD/tests/testsuite.log" >&2
+    fi
+
+    # The VM lane boots Debian's stock kernel, which has what this
+    # machine's kernel may lack (bridge VLAN filtering, 802.1Q, tc police).
+    # Its results go to tests/check-vm/, where .ci/run reads them.
+    local vm_dir=$BUILD/tests/check-vm vm_skip=
+    rm -rf "$vm_dir"
+    if [ "${VS_SKIP_VM:-0}" = 1 ]; then
+        vm_skip="VS_SKIP_VM=1"
+    elif ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+        vm_skip="qemu-system-x86_64 not found"
+        vm_skip="$vm_skip (apt-get install qemu-system-x86)"
+    fi
+    if [ -n "$vm_skip" ]; then
+        say "Skipping the VM test lane: $vm_skip"
+        mkdir -p "$vm_dir"
+        echo "skipped: $vm_skip" > "$vm_dir/result"
+    else
+        say "Running the VM test lane (make check-vm)"
+        make check-vm TESTSUITEFLAGS="${VS_VM_TESTSUITEFLAGS:-}" \
+            </dev/null || vm_status=$?
+        if [ "$vm_status" != 0 ]; then
+            echo "$ME: make check-vm failed (status $vm_status);" \
+                 "see $BUILD/tests/check-vm/" >&2
+        fi
+    fi
+    if [ "$status" = 0 ]; then
+        status=$vm_status
     fi
     exit "$status"
 }
