@@ -1,5 +1,6 @@
 # lib/: the runtime every program links (libvswitch-lite): reactor, time,
-# logging, daemon, streams, JSON-RPC, reconnect, unixctl, containers.
+# logging, daemon, streams, JSON-RPC, reconnect, unixctl, containers,
+# tables for command-line output.
 # It sees only its own headers: the layers above (lib/ovsdb/, lib/kernel/)
 # are not on its include path, so it cannot depend on them.
 noinst_LTLIBRARIES += lib/libvswitch-lite.la
@@ -28,6 +29,7 @@ lib_libvswitch_lite_la_SOURCES = \
 	lib/stream-unix.c \
 	lib/stream-tcp.c \
 	lib/stream-ssl.c lib/stream-ssl.h \
+	lib/table.c lib/table.h \
 	lib/timeval.c lib/timeval.h \
 	lib/unixctl.c lib/unixctl.h \
 	lib/util.c lib/util.h \
