@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 #include "dynamic-string.h"
 #include "util.h"
 
@@ -33,4 +34,15 @@ void
 vs_print_version(void)
 {
     printf("%s (%s) %s\n", program_name, PACKAGE_NAME, PACKAGE_VERSION);
+}
+
+const struct vs_command *
+vs_command_find(const struct vs_command *commands, const char *name)
+{
+    for (const struct vs_command *c = commands; c->name; c++) {
+        if (!strcmp(c->name, name)) {
+            return c;
+        }
+    }
+    return NULL;
 }

@@ -392,13 +392,7 @@ do_help(int argc VS_UNUSED, char *argv[] VS_UNUSED)
     usage();
 }
 
-struct command {
-    const char *name;
-    int min_args, max_args;
-    void (*handler)(int argc, char *argv[]);
-};
-
-static const struct command commands[] = {
+static const struct vs_command commands[] = {
     { "create", 0, 2, do_create },
     { "compact", 0, 2, do_compact },
     { "check", 0, 1, do_check },
@@ -410,6 +404,7 @@ static const struct command commands[] = {
     { "query", 1, 2, do_query },
     { "transact", 1, 2, do_transact },
     { "help", 0, 0, do_help },
+    { NULL, 0, 0, NULL },
 };
 
 static void
@@ -487,20 +482,18 @@ main(int argc, char *argv[])
     if (argc < 1) {
         vs_fatal(0, "missing command name; use --help for help");
     }
-    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-        const struct command *c = &commands[i];
-        if (!strcmp(c->name, argv[0])) {
-            int n_args = argc - 1;
-            if (n_args < c->min_args) {
-                vs_fatal(0, "'%s' command requires at least %d arguments",
-                         c->name, c->min_args);
-            } else if (n_args > c->max_args) {
-                vs_fatal(0, "'%s' command takes at most %d arguments",
-                         c->name, c->max_args);
-            }
-            c->handler(argc, argv);
-            return 0;
-        }
+    const struct vs_command *c = vs_command_find(commands, argv[0]);
+    if (!c) {
+        vs_fatal(0, "unknown command '%s'; use --help for help", argv[0]);
     }
-    vs_fatal(0, "unknown command '%s'; use --help for help", argv[0]);
+    int n_args = argc - 1;
+    if (n_args < c->min_args) {
+        vs_fatal(0, "'%s' command requires at least %d arguments",
+                 c->name, c->min_args);
+    } else if (n_args > c->max_args) {
+        vs_fatal(0, "'%s' command takes at most %d arguments",
+                 c->name, c->max_args);
+    }
+    c->handler(argc, argv);
+    return 0;
 }

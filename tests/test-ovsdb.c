@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "command-line.h"
 #include "dynamic-string.h"
 #include "ovsdb-condition.h"
 #include "ovsdb-data.h"
@@ -915,13 +916,7 @@ do_execute_mutations(int argc, char *argv[])
     ovsdb_table_schema_destroy(ts);
 }
 
-struct command {
-    const char *name;
-    int min_args, max_args;
-    void (*handler)(int argc, char *argv[]);
-};
-
-static const struct command commands[] = {
+static const struct vs_command commands[] = {
     { "parse-atomic-type", 1, 1, do_parse_atomic_type },
     { "parse-base-type", 1, 1, do_parse_base_type },
     { "parse-type", 1, 1, do_parse_type },
@@ -944,6 +939,7 @@ static const struct command commands[] = {
     { "evaluate-conditions", 3, 3, do_evaluate_conditions },
     { "evaluate-conditions-any", 3, 3, do_evaluate_conditions_any },
     { "execute-mutations", 3, 3, do_execute_mutations },
+    { NULL, 0, 0, NULL },
 };
 
 int
@@ -954,16 +950,14 @@ main(int argc, char *argv[])
         vs_fatal(0, "usage: %s COMMAND [ARG...] (see the source)",
                  program_name);
     }
-    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-        const struct command *c = &commands[i];
-        if (!strcmp(argv[1], c->name)) {
-            int n_args = argc - 2;
-            if (n_args < c->min_args || n_args > c->max_args) {
-                vs_fatal(0, "%s: wrong number of arguments", c->name);
-            }
-            c->handler(argc - 1, argv + 1);
-            return 0;
-        }
+    const struct vs_command *c = vs_command_find(commands, argv[1]);
+    if (!c) {
+        vs_fatal(0, "unknown command \"%s\"", argv[1]);
     }
-    vs_fatal(0, "unknown command \"%s\"", argv[1]);
+    int n_args = argc - 2;
+    if (n_args < c->min_args || n_args > c->max_args) {
+        vs_fatal(0, "%s: wrong number of arguments", c->name);
+    }
+    c->handler(argc - 1, argv + 1);
+    return 0;
 }

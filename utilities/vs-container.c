@@ -759,18 +759,14 @@ cmd_list(int argc VS_UNUSED, char *argv[])
     free(key);
 }
 
-struct command {
-    const char *name;
-    int n_args;
-    void (*handler)(int argc, char *argv[]);
-};
-
-static const struct command commands[] = {
-    {"add-port", 3, cmd_add_port},
-    {"del-port", 3, cmd_del_port},
-    {"del-ports", 2, cmd_del_ports},
-    {"set-vlan", 4, cmd_set_vlan},
-    {"list", 1, cmd_list},
+/* Each command takes exactly min_args (== max_args) arguments. */
+static const struct vs_command commands[] = {
+    {"add-port", 3, 3, cmd_add_port},
+    {"del-port", 3, 3, cmd_del_port},
+    {"del-ports", 2, 2, cmd_del_ports},
+    {"set-vlan", 4, 4, cmd_set_vlan},
+    {"list", 1, 1, cmd_list},
+    {NULL, 0, 0, NULL},
 };
 
 int
@@ -806,7 +802,7 @@ main(int argc, char *argv[])
         {NULL, 0, NULL, 0},
     };
     char *short_options;
-    const struct command *cmd = NULL;
+    const struct vs_command *cmd;
     bool add_only = false;
 
     set_program_name(argv[0]);
@@ -881,17 +877,13 @@ main(int argc, char *argv[])
     if (optind >= argc) {
         fatal("missing command name (use --help for help)");
     }
-    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-        if (!strcmp(commands[i].name, argv[optind])) {
-            cmd = &commands[i];
-        }
-    }
+    cmd = vs_command_find(commands, argv[optind]);
     if (!cmd) {
         fatal("unknown command \"%s\" (use --help for help)", argv[optind]);
     }
-    if (argc - optind - 1 != cmd->n_args) {
+    if (argc - optind - 1 != cmd->min_args) {
         fatal("\"%s\" takes exactly %d arguments (use --help for help)",
-              cmd->name, cmd->n_args);
+              cmd->name, cmd->min_args);
     }
     if (add_only && cmd->handler != cmd_add_port) {
         fatal("--ipaddress, --gateway, --macaddress, --mtu and --vlan only "
@@ -904,7 +896,7 @@ main(int argc, char *argv[])
         deadline = time_msec() + timeout_msec;
     }
 
-    cmd->handler(cmd->n_args, &argv[optind + 1]);
+    cmd->handler(cmd->min_args, &argv[optind + 1]);
 
     ovsdb_idl_destroy(idl);
     free(ipaddresses);
