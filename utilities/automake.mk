@@ -12,7 +12,10 @@ EXTRA_DIST += utilities/appctl.8 utilities/vs-bench.8 utilities/vs-setup.sh \
 	utilities/vs-bench-ovsdb.sh
 
 bin_PROGRAMS += utilities/ovsdb-lite-client
-utilities_ovsdb_lite_client_SOURCES = utilities/ovsdb-lite-client.c
+utilities_ovsdb_lite_client_SOURCES = utilities/ovsdb-lite-client.c \
+	utilities/ovsdb-lite-client.h utilities/ovsdb-lite-client-rpc.c \
+	utilities/ovsdb-lite-client-output.c utilities/ovsdb-lite-client-db.c \
+	utilities/ovsdb-lite-client-monitor.c utilities/ovsdb-lite-client-lock.c
 utilities_ovsdb_lite_client_LDADD = $(OVSDB_LIBS)
 man_MANS += utilities/ovsdb-lite-client.1
 EXTRA_DIST += utilities/ovsdb-lite-client.1
