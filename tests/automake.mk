@@ -14,13 +14,14 @@ TESTSUITE_AT = \
 	tests/kernel.at \
 	tests/stream.at \
 	tests/jsonrpc.at \
-	tests/root-ns.at
+	tests/root-ns.at \
+	tests/packaging.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/package.m4 \
 	tests/atlocal.in tests/ovs-sandbox.sh \
 	tests/test-reconnect.py tests/test-jsonrpc.py \
 	tests/vm/vm-run.sh tests/vm/vm-initramfs.sh tests/vm/init \
-	tests/vm/modules
+	tests/vm/modules tests/complete.bash
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 check_PROGRAMS += tests/test-containers tests/test-poll-loop \
@@ -53,10 +54,21 @@ $(TESTSUITE): $(TESTSUITE_AT) $(srcdir)/tests/package.m4
 	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -I '$(srcdir)/tests' -o $@.tmp $@.at && \
 	  mv $@.tmp $@
 
+# The packaging tests (tests/packaging.at) install into a scratch
+# directory and need to know where files go.
+TESTSUITE_DIRS = \
+	vs_bindir='$(bindir)' vs_sbindir='$(sbindir)' vs_mandir='$(mandir)' \
+	vs_sysconfdir='$(sysconfdir)' vs_pkgdatadir='$(pkgdatadir)' \
+	vs_rundir='$(VS_RUNDIR)' vs_logdir='$(VS_LOGDIR)' vs_dbdir='$(VS_DBDIR)' \
+	vs_systemdsystemunitdir='$(systemdsystemunitdir)' \
+	vs_tmpfilesdir='$(tmpfilesdir)' \
+	vs_bashcompletiondir='$(bashcompletiondir)' \
+	MAKE='$(MAKE)'
+
 check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS) \
-		$(bin_PROGRAMS) $(sbin_PROGRAMS)
+		$(bin_PROGRAMS) $(sbin_PROGRAMS) $(VS_SUBST_FILES)
 	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
-	  $(TESTSUITEFLAGS)
+	  $(TESTSUITE_DIRS) $(TESTSUITEFLAGS)
 
 tests/atconfig: config.status
 	$(AM_V_GEN)$(SHELL) ./config.status tests/atconfig

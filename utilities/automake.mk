@@ -22,3 +22,4 @@ EXTRA_DIST += utilities/ovsdb-lite-client.1
 
 include utilities/vsctl.mk
 include utilities/vs-container.mk
+include utilities/bash-completion/automake.mk

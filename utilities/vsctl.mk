@@ -4,7 +4,4 @@ utilities_vsctl_SOURCES = utilities/vsctl.c utilities/vsctl.h \
 	utilities/vsctl-context.c utilities/vsctl-bridge.c utilities/vsctl-db.c
 utilities_vsctl_LDADD = $(OVSDB_LIBS)
 man_MANS += utilities/vsctl.8
-EXTRA_DIST += utilities/vsctl.8 utilities/vsctl.bash
-
-bashcompletiondir = $(sysconfdir)/bash_completion.d
-bashcompletion_DATA = utilities/vsctl.bash
+EXTRA_DIST += utilities/vsctl.8
