@@ -7,7 +7,7 @@
 #   utilities/vs-setup.sh check   install dependencies, build with
 #                                 --enable-Werror, run the whole test suite,
 #                                 then the VM test lane (make check-vm)
-#                                 when qemu is installed
+#                                 when qemu is installed, then make distcheck
 #   utilities/vs-setup.sh bench   build, then benchmark unixctl against our
 #                                 vswitchd and a real ovs-vswitchd, and
 #                                 measure idle wakeups and RSS
@@ -27,6 +27,7 @@
 #   VS_VM_TESTSUITEFLAGS
 #                       the VM lane's test selection ("check"; default:
 #                       the tests with keyword "vm")
+#   VS_SKIP_DISTCHECK=1 "check" does not run make distcheck
 #   VS_BUILD_DIR        build directory (default: _build in the repository)
 set -e
 set -o pipefail
@@ -50,7 +51,7 @@ usage: $ME demo|check|bench
   demo    install build dependencies if missing, build, run the
           container-network demo (utilities/vs-demo.sh)
   check   install dependencies if missing, build with -Werror, make check,
-          make check-vm (if qemu is installed)
+          make check-vm (if qemu is installed), make distcheck
   bench   build, then benchmark unixctl and idle behaviour (needs OVS)
 EOF
 }
@@ -58,14 +59,19 @@ EOF
 # ---------------------------------------------------------------------------
 # Dependencies.
 
+# systemd and bash-completion: their pkg-config files say where units,
+# tmpfiles.d entries and completions are installed.
 BUILD_DEPS=(autoconf automake libtool pkg-config make gcc libevent-dev
             libjansson-dev libnl-3-dev libnl-route-3-dev libssl-dev uuid-dev
-            iproute2 iputils-ping procps python3)
+            iproute2 iputils-ping procps python3 systemd bash-completion)
 # For the interop tests and the benchmark; qemu, busybox-static and kmod
-# (depmod) for the VM test lane (Documentation/vm-lane.md).
+# (depmod) for the VM test lane (Documentation/vm-lane.md); for the
+# packaging tests (Debian packages, logrotate, completion from the schema,
+# the man pages that systemd-analyze verify looks up).
 TEST_DEPS=(openvswitch-switch openvswitch-common python3-openvswitch
            containernetworking-plugins clang strace openssl
-           qemu-system-x86 busybox-static kmod)
+           qemu-system-x86 busybox-static kmod
+           debhelper dpkg-dev lintian logrotate jq man-db)
 
 # Prints the packages among "$@" that are not installed.
 missing_packages () {
@@ -229,7 +235,27 @@ check () {
     if [ "$status" = 0 ]; then
         status=$vm_status
     fi
+    if [ "$status" = 0 ] && [ "${VS_SKIP_DISTCHECK:-0}" != 1 ]; then
+        distcheck || status=$?
+    fi
     exit "$status"
+}
+
+# distcheck: the tarball builds out of tree, passes the test suite, and
+# installs and uninstalls cleanly.  The test that builds the Debian
+# packages is left out: "make check" ran it already.
+distcheck () {
+    local flags="-j2 -k !deb ${TESTSUITEFLAGS:-}"
+    say "Checking the distribution" \
+        "(make distcheck TESTSUITEFLAGS='$flags')"
+    cd "$BUILD"
+    local status=0
+    make distcheck DISTCHECK_CONFIGURE_FLAGS="${VS_CONFIGURE_FLAGS:-}" \
+        TESTSUITEFLAGS="$flags" </dev/null || status=$?
+    if [ "$status" != 0 ]; then
+        echo "$ME: make distcheck failed (status $status)" >&2
+    fi
+    return "$status"
 }
 
 # ---------------------------------------------------------------------------
