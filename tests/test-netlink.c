@@ -573,35 +573,60 @@ cmd_vlan_del(int argc, char *argv[])
                                   &msg), &msg);
 }
 
+/* Parses "VID" or "FIRST-LAST" into the VIDs it names, appended to
+ * VIDS (room for 4096). */
+static void
+parse_vid_range(const char *s, uint16_t *vids, size_t *n)
+{
+    const char *dash = strchr(s, '-');
+    uint16_t first, last;
+
+    if (dash) {
+        char *head = xmemdup0(s, dash - s);
+
+        first = parse_vid(head);
+        last = parse_vid(dash + 1);
+        free(head);
+    } else {
+        first = last = parse_vid(s);
+    }
+    for (unsigned int vid = first; vid <= last && *n < 4096; vid++) {
+        vids[(*n)++] = vid;
+    }
+}
+
+/* vlan-set PORT [pvid=VID] [pvid-tagged] [tagged=VID|FIRST-LAST,...] */
 static void
 cmd_vlan_set(int argc, char *argv[])
 {
     uint16_t pvid = 0, tagged[4096];
+    bool pvid_untagged = true;
     size_t n_tagged = 0;
     char *msg;
 
-    need_args(argc, 2, "vlan-set PORT [pvid=VID] [tagged=VID,...]");
+    need_args(argc, 2, "vlan-set PORT [pvid=VID] [pvid-tagged] "
+              "[tagged=VID|FIRST-LAST,...]");
     for (int i = 2; i < argc; i++) {
         const char *v;
 
         if ((v = arg_value(argv[i], "pvid"))) {
             pvid = parse_vid(v);
+        } else if (!strcmp(argv[i], "pvid-tagged")) {
+            pvid_untagged = false;
         } else if ((v = arg_value(argv[i], "tagged"))) {
             char *copy = xstrdup(v), *save = NULL;
 
             for (char *t = strtok_r(copy, ",", &save); t;
                  t = strtok_r(NULL, ",", &save)) {
-                if (n_tagged < ARRAY_SIZE(tagged)) {
-                    tagged[n_tagged++] = parse_vid(t);
-                }
+                parse_vid_range(t, tagged, &n_tagged);
             }
             free(copy);
         } else {
             usage_error("vlan-set: unknown option '%s'", argv[i]);
         }
     }
-    check(netlink_bridge_vlan_set(cur_ns(), argv[1], pvid, tagged, n_tagged,
-                                  &msg), &msg);
+    check(netlink_bridge_vlan_set(cur_ns(), argv[1], pvid, pvid_untagged,
+                                  tagged, n_tagged, &msg), &msg);
 }
 
 static void

@@ -150,8 +150,8 @@ pass_set_vlans(struct pass *p, const char *dev, const struct vsd_iface *i,
     size_t n_tagged;
 
     desired_vlans(i, &pvid, &tagged, &n_tagged);
-    return netlink_bridge_vlan_set(p->rc->hns, dev, pvid, tagged, n_tagged,
-                                   errp);
+    return netlink_bridge_vlan_set(p->rc->hns, dev, pvid, true, tagged,
+                                   n_tagged, errp);
 }
 
 void

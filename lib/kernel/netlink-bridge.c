@@ -236,60 +236,114 @@ check_vid(uint16_t vid, char **errp)
     return 0;
 }
 
-/* Sends one AF_BRIDGE RTM_SETLINK (TYPE == RTM_SETLINK, add) or
- * RTM_DELLINK (remove) carrying the N VLANs in VIDS with FLAGS[i] for
- * link D. */
+/* VLAN entries (IFLA_BRIDGE_VLAN_INFO) per request, at most: a request
+ * fits in one page, libnl's default message size. */
+#define MAX_VLAN_INFOS 256
+
+/* The AF_BRIDGE RTM_SETLINK (TYPE == RTM_SETLINK, add) or RTM_DELLINK
+ * (remove) for link D's VLANs, to be filled in. */
+static struct nl_msg *
+start_vlan_msg(const struct netlink_link_details *d, int type,
+               struct nlattr **afspecp)
+{
+    struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE,
+                             .ifi_index = d->link.ifindex };
+    struct nl_msg *msg = netlink_make_msg(type, 0, &ifi, sizeof ifi);
+
+    *afspecp = nla_nest_start(msg, IFLA_AF_SPEC);
+    if (d->is_bridge) {
+        /* The bridge device's own VLANs. */
+        nla_put_u16(msg, IFLA_BRIDGE_FLAGS, BRIDGE_FLAGS_SELF);
+    }
+    return msg;
+}
+
+/* Appends VLAN VID with the kernel's FLAGS to MSG. */
+static void
+put_vlan_info(struct nl_msg *msg, uint16_t vid, uint16_t flags)
+{
+    struct bridge_vlan_info vinfo = { .flags = flags, .vid = vid };
+
+    if (nla_put(msg, IFLA_BRIDGE_VLAN_INFO, sizeof vinfo, &vinfo) < 0) {
+        vs_abort(0, "netlink message too small for VLAN %u", vid);
+    }
+}
+
+/* The kernel's flags for FLAGS[I] (NETLINK_VLAN_*), or 0 if FLAGS is
+ * null. */
+static uint16_t
+kernel_vlan_flags(const unsigned int *flags, size_t i)
+{
+    return ((flags && flags[i] & NETLINK_VLAN_PVID
+             ? BRIDGE_VLAN_INFO_PVID : 0)
+            | (flags && flags[i] & NETLINK_VLAN_UNTAGGED
+               ? BRIDGE_VLAN_INFO_UNTAGGED : 0));
+}
+
+/* Sends AF_BRIDGE RTM_SETLINK (TYPE == RTM_SETLINK, add) or RTM_DELLINK
+ * (remove) requests carrying the N VLANs in VIDS (ascending) with FLAGS[i]
+ * (all 0 if FLAGS is null) for link D.  Consecutive VIDs with the same
+ * flags go as one range, and MAX_VLAN_INFOS entries per request: a trunk
+ * of every VLAN costs one small request. */
 static int
 send_vlans(struct netlink_ns *ns, const struct netlink_link_details *d,
            int type, const uint16_t *vids, const unsigned int *flags,
            size_t n, char **errp)
 {
-    struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE,
-                             .ifi_index = d->link.ifindex };
-    struct nlattr *afspec;
-    struct nl_msg *msg;
-    char *extack;
-    int error;
+    size_t i = 0;
 
-    if (!n) {
-        return 0;
-    }
-    msg = netlink_make_msg(type, 0, &ifi, sizeof ifi);
-    afspec = nla_nest_start(msg, IFLA_AF_SPEC);
-    if (d->is_bridge) {
-        /* The bridge device's own VLANs. */
-        nla_put_u16(msg, IFLA_BRIDGE_FLAGS, BRIDGE_FLAGS_SELF);
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct bridge_vlan_info vinfo = { .vid = vids[i] };
+    while (i < n) {
+        uint16_t first = vids[i];
+        struct nlattr *afspec;
+        struct nl_msg *msg;
+        size_t n_infos = 0;
+        char *extack;
+        int error;
 
-        if (flags && flags[i] & NETLINK_VLAN_PVID) {
-            vinfo.flags |= BRIDGE_VLAN_INFO_PVID;
+        msg = start_vlan_msg(d, type, &afspec);
+        while (i < n && n_infos + 2 <= MAX_VLAN_INFOS) {
+            uint16_t f = kernel_vlan_flags(flags, i);
+            size_t j = i + 1;
+
+            /* A range may not hold the PVID. */
+            while (!(f & BRIDGE_VLAN_INFO_PVID) && j < n
+                   && vids[j] == vids[j - 1] + 1
+                   && kernel_vlan_flags(flags, j) == f) {
+                j++;
+            }
+            if (j - i > 1) {
+                put_vlan_info(msg, vids[i],
+                              f | BRIDGE_VLAN_INFO_RANGE_BEGIN);
+                put_vlan_info(msg, vids[j - 1],
+                              f | BRIDGE_VLAN_INFO_RANGE_END);
+                n_infos += 2;
+            } else {
+                put_vlan_info(msg, vids[i], f);
+                n_infos++;
+            }
+            i = j;
         }
-        if (flags && flags[i] & NETLINK_VLAN_UNTAGGED) {
-            vinfo.flags |= BRIDGE_VLAN_INFO_UNTAGGED;
-        }
-        nla_put(msg, IFLA_BRIDGE_VLAN_INFO, sizeof vinfo, &vinfo);
-    }
-    nla_nest_end(msg, afspec);
+        nla_nest_end(msg, afspec);
 
-    error = netlink_transact_ack(ns, msg, &extack);
-    if (error) {
-        const char *verb = type == RTM_SETLINK ? "add" : "remove";
-        const char *prep = type == RTM_SETLINK ? "to" : "from";
+        error = netlink_transact_ack(ns, msg, &extack);
+        if (error) {
+            const char *verb = type == RTM_SETLINK ? "add" : "remove";
+            const char *prep = type == RTM_SETLINK ? "to" : "from";
 
-        if (n == 1) {
-            netlink_kernel_error(errp, error, extack, "cannot %s VLAN %u %s "
-                                 "'%s'%s", verb, vids[0], prep, d->link.name,
-                                 ns->suffix);
-        } else {
-            netlink_kernel_error(errp, error, extack, "cannot %s VLANs %s "
-                                 "'%s'%s", verb, prep, d->link.name,
-                                 ns->suffix);
+            if (n == 1) {
+                netlink_kernel_error(errp, error, extack, "cannot %s VLAN %u "
+                                     "%s '%s'%s", verb, first, prep,
+                                     d->link.name, ns->suffix);
+            } else {
+                netlink_kernel_error(errp, error, extack, "cannot %s VLANs "
+                                     "%s '%s'%s", verb, prep, d->link.name,
+                                     ns->suffix);
+            }
+            free(extack);
+            return error;
         }
     }
-    free(extack);
-    return error;
+    return 0;
 }
 
 static int
@@ -337,6 +391,13 @@ netlink_bridge_vlan_del(struct netlink_ns *ns, const char *port,
     return change_vlan(ns, port, RTM_DELLINK, vid, NULL, errp);
 }
 
+static unsigned int
+vlan_flags_from_kernel(uint16_t flags)
+{
+    return ((flags & BRIDGE_VLAN_INFO_PVID ? NETLINK_VLAN_PVID : 0)
+            | (flags & BRIDGE_VLAN_INFO_UNTAGGED ? NETLINK_VLAN_UNTAGGED : 0));
+}
+
 struct vlan_dump_aux {
     int ifindex;                /* 0: all. */
     struct netlink_array vlans;
@@ -350,6 +411,7 @@ vlan_dump_reply(const struct nlmsghdr *hdr, void *aux_)
     const struct ifinfomsg *ifi;
     const struct nlattr *a;
     char name[IFNAMSIZ];
+    uint16_t first = 0;         /* Start of a range, 0 if none. */
     int rem;
 
     if (hdr->nlmsg_type != RTM_NEWLINK
@@ -366,21 +428,30 @@ vlan_dump_reply(const struct nlmsghdr *hdr, void *aux_)
     attr_string(tb[IFLA_IFNAME], name, sizeof name);
     nla_for_each_nested(a, tb[IFLA_AF_SPEC], rem) {
         const struct bridge_vlan_info *v;
-        struct netlink_vlan *vlan;
 
         if (nla_type(a) != IFLA_BRIDGE_VLAN_INFO
             || nla_len(a) < (int) sizeof *v) {
             continue;
         }
         v = nla_data(a);
-        vlan = netlink_array_append(&aux->vlans, sizeof *vlan);
-        vlan->ifindex = ifi->ifi_index;
-        memcpy(vlan->port, name, sizeof vlan->port);
-        vlan->vid = v->vid;
-        vlan->flags = ((v->flags & BRIDGE_VLAN_INFO_PVID
-                        ? NETLINK_VLAN_PVID : 0)
-                       | (v->flags & BRIDGE_VLAN_INFO_UNTAGGED
-                          ? NETLINK_VLAN_UNTAGGED : 0));
+        if (v->flags & BRIDGE_VLAN_INFO_RANGE_BEGIN) {
+            first = v->vid;
+            continue;
+        }
+        if (!(v->flags & BRIDGE_VLAN_INFO_RANGE_END) || !first
+            || first > v->vid) {
+            first = v->vid;
+        }
+        for (unsigned int vid = first; vid <= v->vid; vid++) {
+            struct netlink_vlan *vlan;
+
+            vlan = netlink_array_append(&aux->vlans, sizeof *vlan);
+            vlan->ifindex = ifi->ifi_index;
+            memcpy(vlan->port, name, sizeof vlan->port);
+            vlan->vid = vid;
+            vlan->flags = vlan_flags_from_kernel(v->flags);
+        }
+        first = 0;
     }
     return 0;
 }
@@ -400,7 +471,7 @@ static const struct netlink_dump_class vlan_dump_class = {
     .what = "bridge VLANs",
     .type = RTM_GETLINK,
     .hdrlen = sizeof(struct ifinfomsg),
-    .ext_mask = RTEXT_FILTER_BRVLAN,
+    .ext_mask = RTEXT_FILTER_BRVLAN_COMPRESSED,
     .reply = vlan_dump_reply,
     .size = sizeof(struct netlink_vlan),
     .compare = compare_vlans,
@@ -437,8 +508,9 @@ netlink_bridge_vlan_list(struct netlink_ns *ns, const char *port,
 
 int
 netlink_bridge_vlan_set(struct netlink_ns *ns, const char *port,
-                        uint16_t pvid, const uint16_t *tagged,
-                        size_t n_tagged, char **errp)
+                        uint16_t pvid, bool pvid_untagged,
+                        const uint16_t *tagged, size_t n_tagged,
+                        char **errp)
 {
     unsigned int *want;         /* Indexed by VID: 0 unwanted, else flags
                                  * + 0x100. */
@@ -474,7 +546,8 @@ netlink_bridge_vlan_set(struct netlink_ns *ns, const char *port,
         want[tagged[i]] = 0x100;
     }
     if (pvid) {
-        want[pvid] = 0x100 | NETLINK_VLAN_PVID | NETLINK_VLAN_UNTAGGED;
+        want[pvid] = (0x100 | NETLINK_VLAN_PVID
+                      | (pvid_untagged ? NETLINK_VLAN_UNTAGGED : 0));
     }
 
     add_vids = xmalloc(4096 * sizeof *add_vids);

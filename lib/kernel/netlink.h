@@ -226,13 +226,17 @@ int netlink_bridge_vlan_add(struct netlink_ns *ns, const char *port,
 int netlink_bridge_vlan_del(struct netlink_ns *ns, const char *port,
                             uint16_t vid, char **errp);
 
-/* Makes PORT's VLANs exactly: PVID (if nonzero) as PVID and untagged (an
- * access port), plus each of the N_TAGGED VIDs in TAGGED as tagged (a
- * trunk).  Removes every other VLAN, including the default VLAN 1 unless
- * asked for.  Costs one dump of PORT's VLANs and at most two requests. */
+/* Makes PORT's VLANs exactly: PVID (if nonzero) as PVID, egress untagged
+ * if PVID_UNTAGGED (an access or native-untagged port) or tagged (a
+ * native-tagged port), plus each of the N_TAGGED VIDs in TAGGED as tagged
+ * (a trunk).  Removes every other VLAN, including the default VLAN 1
+ * unless asked for.  Costs one dump of PORT's VLANs and a request for
+ * what to add and one for what to remove (consecutive VIDs go as ranges,
+ * so a trunk of all VLANs is one small request). */
 int netlink_bridge_vlan_set(struct netlink_ns *ns, const char *port,
-                            uint16_t pvid, const uint16_t *tagged,
-                            size_t n_tagged, char **errp);
+                            uint16_t pvid, bool pvid_untagged,
+                            const uint16_t *tagged, size_t n_tagged,
+                            char **errp);
 
 struct netlink_vlan {
     int ifindex;
