@@ -4,13 +4,18 @@
  * Script lines (words separated by blanks; '#' starts a comment):
  *
  *   bridge NAME [stp] [mcast] [KEY=VALUE]...      (Bridge other_config)
- *   port BRIDGE PORT [tag=N] [trunks=A,B,...] [oc:KEY=VALUE]...
+ *   port BRIDGE PORT [tag=N] [trunks=A,B,...] [vlan_mode=MODE]
+ *        [oc:KEY=VALUE]...
  *        iface NAME TYPE [mac=MAC] [mtu=N] [KEY=VALUE]...  (options)
  *        [iface ...]
  *   vlan-bridge NAME VID                          (prints the name)
+ *   print-vlans                                   (see below)
  *
  * At the end of input, finishes the configuration and prints each bridge
- * and interface, sorted by name. */
+ * and interface, sorted by name; after print-vlans, each valid interface
+ * is followed by a line with its VLAN mode and its VLANs on a
+ * VLAN-filtering bridge ("vlans: MODE [pvid=VID[,tagged]]
+ * [tagged=VID|FIRST-LAST,...]"). */
 #include <config.h>
 
 #include <inttypes.h>
@@ -95,6 +100,8 @@ do_port(struct vsd_config *c, char *words[], int n)
                 }
                 trunks[ps.n_trunks++] = v;
             }
+        } else if (str_starts_with(words[i], "vlan_mode=")) {
+            ps.vlan_mode = words[i] + 10;
         } else if (str_starts_with(words[i], "oc:")) {
             put_kv(&oc, words[i] + 3);
         } else {
@@ -138,8 +145,45 @@ do_port(struct vsd_config *c, char *words[], int n)
     destroy_smap(&oc);
 }
 
+/* Appends VIDS (N, ascending) to S as "A,B-C,...". */
 static void
-print_config(const struct vsd_config *c)
+put_vid_ranges(struct ds *s, const uint16_t *vids, size_t n)
+{
+    for (size_t k = 0; k < n; ) {
+        size_t j = k + 1;
+
+        while (j < n && vids[j] == vids[j - 1] + 1) {
+            j++;
+        }
+        ds_put_format(s, "%s%u", k ? "," : "", vids[k]);
+        if (j - k > 1) {
+            ds_put_format(s, "-%u", vids[j - 1]);
+        }
+        k = j;
+    }
+}
+
+static void
+print_vlans(const struct vsd_iface *i)
+{
+    const struct vsd_vlans *v = &i->vlans;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "  vlans: %s", vsd_vlan_mode_to_string(i->vlan_mode));
+    if (v->pvid) {
+        ds_put_format(&s, " pvid=%u%s", v->pvid,
+                      v->pvid_tagged ? ",tagged" : "");
+    }
+    if (v->n_tagged) {
+        ds_put_cstr(&s, " tagged=");
+        put_vid_ranges(&s, v->tagged, v->n_tagged);
+    }
+    printf("%s\n", ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+print_config(const struct vsd_config *c, bool with_vlans)
 {
     const struct vsd_bridge *br;
     const struct vsd_iface *i;
@@ -238,6 +282,9 @@ print_config(const struct vsd_config *c)
         }
         printf("%s\n", ds_cstr(&s));
         ds_destroy(&s);
+        if (with_vlans && !i->error) {
+            print_vlans(i);
+        }
     }
     free(names);
 }
@@ -247,6 +294,7 @@ main(int argc VS_UNUSED, char *argv[])
 {
     struct vsd_config *c = vsd_config_create(1);
     struct ds line = DS_EMPTY_INITIALIZER;
+    bool with_vlans = false;
 
     set_program_name(argv[0]);
     while (!ds_get_line(&line, stdin)) {
@@ -288,6 +336,8 @@ main(int argc VS_UNUSED, char *argv[])
             destroy_smap(&oc);
         } else if (!strcmp(words[0], "port") && n >= 3) {
             do_port(c, words, n);
+        } else if (!strcmp(words[0], "print-vlans") && n == 1) {
+            with_vlans = true;
         } else if (!strcmp(words[0], "vlan-bridge") && n == 3) {
             int vid;
             char *name;
@@ -305,7 +355,7 @@ main(int argc VS_UNUSED, char *argv[])
     }
     ds_destroy(&line);
     vsd_config_finish(c);
-    print_config(c);
+    print_config(c, with_vlans);
     vsd_config_destroy(c);
     return 0;
 }

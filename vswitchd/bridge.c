@@ -62,7 +62,7 @@ static const char *const bridge_columns[] = {
 };
 static const char *const bridge_status_columns[] = { "status" };
 static const char *const port_columns[] = {
-    "name", "interfaces", "tag", "trunks", "other_config",
+    "name", "interfaces", "tag", "trunks", "vlan_mode", "other_config",
 };
 static const char *const iface_columns[] = {
     "name", "type", "options", "mac", "mtu_request",
@@ -207,6 +207,7 @@ add_port(struct vsd_config *c, struct vsd_bridge *br,
         ps.trunks = trunks;
         ps.n_trunks = trunks_d->n;
     }
+    ps.vlan_mode = ovsdb_idl_row_get_string(port, "vlan_mode");
     get_smap(port, "other_config", &port_oc);
     ps.other_config = &port_oc;
 

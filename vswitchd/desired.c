@@ -50,6 +50,7 @@ iface_destroy(struct vsd_iface *i)
     free(i->type);
     free(i->error);
     free(i->trunks);
+    free(i->vlans.tagged);
     free(i->mac);
     free(i->peer);
     free(i->netns);
@@ -492,13 +493,11 @@ compare_u16(const void *a_, const void *b_)
     return *a < *b ? -1 : *a > *b;
 }
 
-/* Checks and fills in Port-level settings.  Returns NULL or an error. */
+/* Parses P's tag and trunks into I.  Returns NULL or an error. */
 static char *
-parse_port(struct vsd_iface *i, const struct vsd_bridge *br,
-           const struct vsd_port_spec *p)
+parse_tag_trunks(struct vsd_iface *i, const struct vsd_port_spec *p)
 {
-    const char *iso;
-    int b;
+    size_t n = 0;
 
     if (p->tag >= 0) {
         if (p->tag < 1 || p->tag > 4094) {
@@ -507,25 +506,151 @@ parse_port(struct vsd_iface *i, const struct vsd_bridge *br,
         }
         i->tag = p->tag;
     }
-    if (p->n_trunks) {
-        i->trunks = xmalloc(p->n_trunks * sizeof *i->trunks);
-        for (size_t k = 0; k < p->n_trunks; k++) {
-            if (p->trunks[k] < 1 || p->trunks[k] > 4094) {
-                return xasprintf("port %s: invalid trunk VLAN %"PRId64" (1 "
-                                 "to 4094 expected)", p->name,
-                                 p->trunks[k]);
-            }
-            i->trunks[i->n_trunks++] = p->trunks[k];
-        }
-        qsort(i->trunks, i->n_trunks, sizeof *i->trunks, compare_u16);
-        size_t n = 0;
-        for (size_t k = 0; k < i->n_trunks; k++) {
-            if (!n || i->trunks[n - 1] != i->trunks[k]) {
-                i->trunks[n++] = i->trunks[k];
-            }
-        }
-        i->n_trunks = n;
+    if (!p->n_trunks) {
+        return NULL;
     }
+    i->trunks = xmalloc(p->n_trunks * sizeof *i->trunks);
+    for (size_t k = 0; k < p->n_trunks; k++) {
+        if (p->trunks[k] < 1 || p->trunks[k] > 4094) {
+            return xasprintf("port %s: invalid trunk VLAN %"PRId64" (1 to "
+                             "4094 expected)", p->name, p->trunks[k]);
+        }
+        i->trunks[i->n_trunks++] = p->trunks[k];
+    }
+    qsort(i->trunks, i->n_trunks, sizeof *i->trunks, compare_u16);
+    for (size_t k = 0; k < i->n_trunks; k++) {
+        if (!n || i->trunks[n - 1] != i->trunks[k]) {
+            i->trunks[n++] = i->trunks[k];
+        }
+    }
+    i->n_trunks = n;
+    return NULL;
+}
+
+const char *
+vsd_vlan_mode_to_string(enum vsd_vlan_mode mode)
+{
+    switch (mode) {
+    case VSD_VLAN_ACCESS: return "access";
+    case VSD_VLAN_TRUNK: return "trunk";
+    case VSD_VLAN_NATIVE_TAGGED: return "native-tagged";
+    case VSD_VLAN_NATIVE_UNTAGGED: return "native-untagged";
+    }
+    return "?";
+}
+
+/* Sets I's vlan_mode from P (the column, or Open vSwitch's default: access
+ * with a tag, trunk with trunks only, and access on the untagged VLAN for a
+ * port with neither) and drops the tag or trunks that the mode ignores,
+ * warning as Open vSwitch does.  Returns NULL or an error. */
+static char *
+parse_vlan_mode(struct vsd_iface *i, const struct vsd_port_spec *p)
+{
+    const char *mode = p->vlan_mode;
+
+    if (!mode || !mode[0]) {
+        i->vlan_mode = (i->tag || !i->n_trunks ? VSD_VLAN_ACCESS
+                        : VSD_VLAN_TRUNK);
+        if (i->tag && i->n_trunks) {
+            VLOG_WARN_RL(&rl, "port %s: ignoring trunks in favor of "
+                         "implicit vlan", p->name);
+        }
+    } else if (!strcmp(mode, "access")) {
+        i->vlan_mode = VSD_VLAN_ACCESS;
+        if (i->n_trunks) {
+            VLOG_WARN_RL(&rl, "port %s: ignoring trunks in access mode",
+                         p->name);
+        }
+    } else if (!strcmp(mode, "trunk")) {
+        i->vlan_mode = VSD_VLAN_TRUNK;
+        if (i->tag) {
+            VLOG_WARN_RL(&rl, "port %s: ignoring tag %d in trunk mode",
+                         p->name, i->tag);
+        }
+        i->tag = 0;
+    } else if (!strcmp(mode, "native-tagged")) {
+        i->vlan_mode = VSD_VLAN_NATIVE_TAGGED;
+    } else if (!strcmp(mode, "native-untagged")) {
+        i->vlan_mode = VSD_VLAN_NATIVE_UNTAGGED;
+    } else if (!strcmp(mode, "dot1q-tunnel")) {
+        return xasprintf("port %s: vlan_mode dot1q-tunnel is not supported",
+                         p->name);
+    } else {
+        return xasprintf("port %s: invalid vlan_mode \"%s\"", p->name, mode);
+    }
+    if (i->vlan_mode == VSD_VLAN_ACCESS) {
+        free(i->trunks);
+        i->trunks = NULL;
+        i->n_trunks = 0;
+    }
+    return NULL;
+}
+
+/* Computes I's VLANs on a VLAN-filtering bridge from its mode, tag and
+ * trunks.  VSD_UNTAGGED_VID is Open vSwitch's VLAN 0, so: an access port
+ * without a tag is on it; a trunk of all VLANs carries it untagged (as
+ * PVID) and VLANs 2 to 4094 tagged; native modes without a tag have it as
+ * their native VLAN, and with a tag never carry it unless listed. */
+static void
+compute_vlans(struct vsd_iface *i)
+{
+    struct vsd_vlans *v = &i->vlans;
+    bool all = i->vlan_mode != VSD_VLAN_ACCESS && !i->n_trunks;
+
+    memset(v, 0, sizeof *v);
+    switch (i->vlan_mode) {
+    case VSD_VLAN_ACCESS:
+        v->pvid = i->tag ? i->tag : VSD_UNTAGGED_VID;
+        return;
+    case VSD_VLAN_TRUNK:
+        v->pvid = all ? VSD_UNTAGGED_VID : 0;
+        break;
+    case VSD_VLAN_NATIVE_TAGGED:
+    case VSD_VLAN_NATIVE_UNTAGGED:
+        v->pvid = i->tag ? i->tag : VSD_UNTAGGED_VID;
+        v->pvid_tagged = i->tag && i->vlan_mode == VSD_VLAN_NATIVE_TAGGED;
+        break;
+    }
+
+    v->tagged = xmalloc((all ? 4094 : i->n_trunks) * sizeof *v->tagged);
+    if (all) {
+        for (uint16_t vid = VSD_UNTAGGED_VID + 1; vid <= 4094; vid++) {
+            if (vid != v->pvid) {
+                v->tagged[v->n_tagged++] = vid;
+            }
+        }
+    } else {
+        for (size_t k = 0; k < i->n_trunks; k++) {
+            if (i->trunks[k] != v->pvid) {
+                v->tagged[v->n_tagged++] = i->trunks[k];
+            }
+        }
+    }
+}
+
+bool
+vsd_iface_needs_vlans(const struct vsd_iface *i)
+{
+    return i->tag || i->vlan_mode != VSD_VLAN_ACCESS;
+}
+
+/* Checks and fills in Port-level settings.  Returns NULL or an error. */
+static char *
+parse_port(struct vsd_iface *i, const struct vsd_bridge *br,
+           const struct vsd_port_spec *p)
+{
+    const char *iso;
+    char *err;
+    int b;
+
+    err = parse_tag_trunks(i, p);
+    if (!err) {
+        err = parse_vlan_mode(i, p);
+    }
+    if (err) {
+        return err;
+    }
+    compute_vlans(i);
 
     iso = smap_get(p->other_config, "isolated");
     b = parse_bool(iso);
@@ -691,6 +816,7 @@ compute_hashes(struct vsd_iface *i)
     h = hash_int(i->cfg_hash, 1);
     h = hash_bytes(&i->uuid, sizeof i->uuid, h);
     h = hash_str_or_null(i->error, h);
+    h = hash_int(i->vlan_mode, h);
     h = hash_int(i->tag, h);
     h = hash_bytes(i->trunks, i->n_trunks * sizeof *i->trunks, h);
     h = hash_int(i->isolated, h);
@@ -772,10 +898,10 @@ vsd_config_finish(struct vsd_config *c)
             if (i->error) {
                 continue;
             }
-            if (i->tag || i->n_trunks) {
+            if (vsd_iface_needs_vlans(i)) {
                 br->needs_vlans = true;
             }
-            if (i->tag) {
+            if (i->tag && i->vlan_mode == VSD_VLAN_ACCESS) {
                 if (n >= allocated) {
                     allocated = allocated ? 2 * allocated : 8;
                     tags = xrealloc(tags, allocated * sizeof *tags);

@@ -42,6 +42,30 @@ enum vsd_isolation {
     VSD_ISOLATE_ALL             /* "all". */
 };
 
+/* Port.vlan_mode, as vswitchd applies it (see vsd_port_spec). */
+enum vsd_vlan_mode {
+    VSD_VLAN_ACCESS,            /* One VLAN, 'tag', untagged. */
+    VSD_VLAN_TRUNK,             /* 'trunks', tagged (empty: all VLANs). */
+    VSD_VLAN_NATIVE_TAGGED,     /* Native VLAN 'tag', tagged, + trunks. */
+    VSD_VLAN_NATIVE_UNTAGGED    /* Native VLAN 'tag', untagged, + trunks. */
+};
+
+/* On a VLAN-filtering bridge, the VLAN that untagged ports (no tag, no
+ * vlan_mode) share: the kernel's default PVID.  It stands for Open
+ * vSwitch's VLAN 0, the VLAN of frames without an 802.1Q header. */
+#define VSD_UNTAGGED_VID 1
+
+/* The VLANs of a port of a VLAN-filtering bridge, as the kernel carries
+ * them ("bridge vlan show"). */
+struct vsd_vlans {
+    uint16_t pvid;              /* Untagged ingress frames join this VLAN;
+                                 * 0: none, they are dropped. */
+    bool pvid_tagged;           /* The PVID egresses tagged. */
+    uint16_t *tagged;           /* The other VLANs, egress tagged: sorted,
+                                 * unique, without 'pvid'. */
+    size_t n_tagged;
+};
+
 struct vsd_bridge;
 
 struct vsd_iface {
@@ -60,10 +84,17 @@ struct vsd_iface {
      * realized for it. */
     char *error;
 
-    /* From the Port. */
-    int tag;                    /* Access VLAN 1..4094, 0 if none. */
-    uint16_t *trunks;           /* Tagged VLANs, sorted, unique. */
+    /* From the Port: its VLANs as the database gives them, normalized to
+     * what 'vlan_mode' uses (a tag only in access and native modes, trunks
+     * only in trunk and native modes), and what that makes of them on a
+     * VLAN-filtering bridge. */
+    enum vsd_vlan_mode vlan_mode;
+    int tag;                    /* Access or native VLAN 1..4094, 0 if
+                                 * none. */
+    uint16_t *trunks;           /* Tagged VLANs, sorted, unique; none in
+                                 * trunk or native mode means all. */
     size_t n_trunks;
+    struct vsd_vlans vlans;
     bool isolated;              /* Bridge port "isolated" flag. */
 
     /* Common columns. */
@@ -112,8 +143,9 @@ struct vsd_bridge {
     struct vs_list ifaces;      /* vsd_iface's, in the order added. */
 
     /* VLANs in use by valid interfaces. */
-    bool needs_vlans;           /* Some port has a tag or trunks. */
-    uint16_t *access_vlans;     /* Distinct tags, sorted. */
+    bool needs_vlans;           /* Some port needs VLANs
+                                 * (vsd_iface_needs_vlans()). */
+    uint16_t *access_vlans;     /* Distinct tags of access ports, sorted. */
     size_t n_access_vlans;
 };
 
@@ -139,6 +171,7 @@ struct vsd_port_spec {
     int64_t tag;                /* -1 if none. */
     const int64_t *trunks;
     size_t n_trunks;
+    const char *vlan_mode;      /* NULL or "" if none. */
     const struct shash *other_config;   /* char * values; may be NULL. */
     const struct vsd_iface_spec *ifaces;
     size_t n_ifaces;
@@ -176,6 +209,15 @@ struct vsd_iface *vsd_config_find_iface(const struct vsd_config *,
  * if it fits 15 characters, else a prefix of BR, 4 hex digits of a hash of
  * BR and ".vVID".  Caller frees. */
 char *vsd_vlan_bridge_name(const char *br, int vid);
+
+/* Whether interface I needs VLANs: it has a tag, or a vlan_mode other than
+ * access.  A bridge filters VLANs if one of its ports needs them; ports
+ * without a tag and without trunks (or in vlan_mode access without a tag)
+ * are then on VSD_UNTAGGED_VID. */
+bool vsd_iface_needs_vlans(const struct vsd_iface *i);
+
+/* Returns the Port.vlan_mode spelling of MODE: "access", "trunk", ... */
+const char *vsd_vlan_mode_to_string(enum vsd_vlan_mode mode);
 
 /* Returns a human-readable kind name: "system", "internal", ... */
 const char *vsd_iface_kind_to_string(enum vsd_iface_kind);

@@ -29,6 +29,7 @@ COVERAGE_DEFINE(reconcile_port_created);
 COVERAGE_DEFINE(reconcile_port_recreated);
 COVERAGE_DEFINE(reconcile_port_adopted);
 COVERAGE_DEFINE(reconcile_port_changed);
+COVERAGE_DEFINE(reconcile_vlans_restored);
 
 struct rc_port *
 rc_port_find(const struct reconciler *rc, const char *name)
@@ -80,6 +81,32 @@ port_set_error(struct rc_port *rp, char *msg, bool transient)
     free(rp->error);
     rp->error = msg;
     rp->transient = transient;
+}
+
+/* Gives port device DEV (IFINDEX, or 0 if just created) of a VLAN-filtering
+ * bridge the VLANs interface I wants, if it lacks them.  Returns 0 or an
+ * errno with *ERRP. */
+static int
+sync_vlans(struct pass *p, const struct rc_port *rp,
+           const struct vsd_iface *i, const char *dev, int ifindex,
+           char **errp)
+{
+    int error;
+
+    if (pass_vlans_match(p, ifindex, i)) {
+        return 0;
+    }
+    error = pass_set_vlans(p, dev, i, errp);
+    if (!error) {
+        if (ifindex && rp->applied_hash == i->hash) {
+            /* The database did not change: someone else did. */
+            COVERAGE_INC(reconcile_vlans_restored);
+            VLOG_INFO("port %s: VLANs of %s were changed outside "
+                      "vswitch-lite; restored", i->name, dev);
+        }
+        p->changes++;
+    }
+    return error;
 }
 
 /* Makes port device DEV (enslaved to MASTER) right: master, up, MTU,
@@ -159,15 +186,8 @@ sync_port_device(struct pass *p, struct rc_port *rp,
 
     /* VLANs. */
     if (rb && rb->filtering) {
-        int ifindex = just_created ? 0 : kv_ifindex(&p->kv, dev);
-
-        if (!pass_vlans_match(p, ifindex, i)) {
-            error = pass_set_vlans(p, dev, i, errp);
-            if (error) {
-                return error;
-            }
-            p->changes++;
-        }
+        return sync_vlans(p, rp, i, dev,
+                          just_created ? 0 : kv_ifindex(&p->kv, dev), errp);
     }
     return 0;
 }
@@ -455,12 +475,9 @@ reconcile_bridge_self(struct pass *p, struct rc_port *rp,
         error = netlink_link_set(rc->hns, i->name, &attrs, &msg);
         p->changes++;
     }
-    if (!error && rb && rb->filtering && i->tag) {
-        if (!pass_vlans_match(p, l->ifindex, i)) {
-            error = pass_set_vlans(p, i->name, i, &msg);
-            p->changes++;
-        }
-    } else if (!error && rb && rb->fallback && (i->tag || i->n_trunks)) {
+    if (!error && rb && rb->filtering) {
+        error = sync_vlans(p, rp, i, i->name, l->ifindex, &msg);
+    } else if (!error && rb && rb->fallback && vsd_iface_needs_vlans(i)) {
         msg = xstrdup("kernel lacks bridge VLAN filtering: the bridge's "
                       "own port cannot have a VLAN tag");
         error = EOPNOTSUPP;
@@ -495,6 +512,20 @@ reconcile_system(struct pass *p, struct rc_port *rp, const struct vsd_iface *i,
     port_finish(rp, error, msg);
 }
 
+/* The error of interface I, not in access mode, on a bridge that cannot
+ * filter VLANs. */
+static char *
+fallback_trunk_error(const struct vsd_iface *i)
+{
+    const char *mode = vsd_vlan_mode_to_string(i->vlan_mode);
+
+    return (i->vlan_mode == VSD_VLAN_TRUNK
+            ? xasprintf("kernel lacks bridge VLAN filtering: port %s cannot "
+                        "trunk VLANs", i->port_name)
+            : xasprintf("kernel lacks bridge VLAN filtering: port %s cannot "
+                        "trunk VLANs (vlan_mode %s)", i->port_name, mode));
+}
+
 void
 reconcile_iface(struct pass *p, const struct vsd_iface *i)
 {
@@ -525,10 +556,8 @@ reconcile_iface(struct pass *p, const struct vsd_iface *i)
 
     master = i->br->name;
     if (rb->fallback && !i->bridge_self) {
-        if (i->n_trunks) {
-            port_set_error(rp, xasprintf("kernel lacks bridge VLAN "
-                                         "filtering: port %s cannot trunk "
-                                         "VLANs", i->port_name), false);
+        if (i->vlan_mode != VSD_VLAN_ACCESS) {
+            port_set_error(rp, fallback_trunk_error(i), false);
             rp->realized = false;
             goto done;
         }

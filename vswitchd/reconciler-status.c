@@ -201,6 +201,10 @@ put_desired(struct ds *out, const struct vsd_iface *i, const char *master)
     if (i->mtu) {
         ds_put_format(out, ", mtu %d", i->mtu);
     }
+    if (i->vlan_mode != VSD_VLAN_ACCESS) {
+        ds_put_format(out, ", vlan_mode %s",
+                      vsd_vlan_mode_to_string(i->vlan_mode));
+    }
     if (i->tag) {
         ds_put_format(out, ", VLAN %d", i->tag);
     }
@@ -209,6 +213,8 @@ put_desired(struct ds *out, const struct vsd_iface *i, const char *master)
         for (size_t k = 0; k < i->n_trunks; k++) {
             ds_put_format(out, "%s%u", k ? "," : "", i->trunks[k]);
         }
+    } else if (i->vlan_mode != VSD_VLAN_ACCESS) {
+        ds_put_cstr(out, ", trunks all");
     }
     if (i->isolated) {
         ds_put_cstr(out, ", isolated");
@@ -301,7 +307,8 @@ reconciler_show_bridge(struct reconciler *rc, const char *name,
         char *master = NULL;
 
         i = ifaces[k];
-        if (rb && rb->fallback && i->tag) {
+        if (rb && rb->fallback && i->tag
+            && i->vlan_mode == VSD_VLAN_ACCESS) {
             master = vsd_vlan_bridge_name(name, i->tag);
         } else {
             master = xstrdup(name);

@@ -1,7 +1,8 @@
 /* VLANs for the reconciler (see reconciler-private.h): the VLANs that the
  * ports of VLAN-filtering bridges have in the kernel (one dump per pass,
- * taken only when some port needs it), the VLANs an interface wants
- * (Port.tag, Port.trunks), and setting them.  Per-VLAN bridges, for
+ * taken only when some port needs it), whether they are the ones an
+ * interface wants (desired.c computes those from Port.vlan_mode, tag and
+ * trunks), and setting them.  Per-VLAN bridges, for
  * kernels without VLAN filtering, are in reconciler-bridge.c and
  * reconciler-port.c. */
 #include <config.h>
@@ -9,6 +10,7 @@
 #include "reconciler-private.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include "desired.h"
 #include "hash.h"
 #include "hmap.h"
@@ -90,68 +92,34 @@ pass_find_vlans(struct pass *p, int ifindex)
     return NULL;
 }
 
-/* The VLANs a port of a VLAN-filtering bridge should have. */
-static void
-desired_vlans(const struct vsd_iface *i, uint16_t *pvid,
-              const uint16_t **tagged, size_t *n_tagged)
-{
-    *pvid = i->tag ? i->tag : (i->n_trunks ? 0 : 1);
-    *tagged = i->trunks;
-    *n_tagged = i->n_trunks;
-}
-
+/* Whether K, a port's VLANs in the kernel (NULL if none), are V. */
 static bool
-vlans_match(const struct kvlans *k, const struct vsd_iface *i)
+vlans_match(const struct kvlans *k, const struct vsd_vlans *v)
 {
-    const uint16_t *tagged;
-    uint16_t pvid;
-    size_t n_tagged, n = 0;
-
-    desired_vlans(i, &pvid, &tagged, &n_tagged);
-    if (!k) {
-        return false;
-    }
-    if (k->bad || k->pvid != pvid || (pvid && !k->pvid_untagged)) {
-        return false;
-    }
-    for (size_t j = 0; j < n_tagged; j++) {
-        if (tagged[j] != pvid) {
-            n++;
-        }
-    }
-    if (n != k->n_tagged) {
-        return false;
-    }
-    for (size_t j = 0; j < k->n_tagged; j++) {
-        bool found = false;
-
-        for (size_t m = 0; m < n_tagged && !found; m++) {
-            found = tagged[m] == k->tagged[j];
-        }
-        if (!found) {
-            return false;
-        }
-    }
-    return true;
+    return (k && !k->bad
+            && k->pvid == v->pvid
+            && (!v->pvid || k->pvid_untagged == !v->pvid_tagged)
+            && k->n_tagged == v->n_tagged
+            && (!v->n_tagged
+                || !memcmp(k->tagged, v->tagged,
+                           v->n_tagged * sizeof *v->tagged)));
 }
 
 bool
 pass_vlans_match(struct pass *p, int ifindex, const struct vsd_iface *i)
 {
-    return vlans_match(ifindex ? pass_find_vlans(p, ifindex) : NULL, i);
+    return vlans_match(ifindex ? pass_find_vlans(p, ifindex) : NULL,
+                       &i->vlans);
 }
 
 int
 pass_set_vlans(struct pass *p, const char *dev, const struct vsd_iface *i,
                char **errp)
 {
-    const uint16_t *tagged;
-    uint16_t pvid;
-    size_t n_tagged;
+    const struct vsd_vlans *v = &i->vlans;
 
-    desired_vlans(i, &pvid, &tagged, &n_tagged);
-    return netlink_bridge_vlan_set(p->rc->hns, dev, pvid, true, tagged,
-                                   n_tagged, errp);
+    return netlink_bridge_vlan_set(p->rc->hns, dev, v->pvid, !v->pvid_tagged,
+                                   v->tagged, v->n_tagged, errp);
 }
 
 void
