@@ -787,8 +787,8 @@ cmd_route_list(int argc, char *argv[])
     free(routes);
 }
 
-/* monitor [--count=N] [--addrs] [--replay]: prints "ready", then one line
- * per event, and exits after N events (default: never). */
+/* monitor [--count=N] [--addrs] [--replay] [--vlans]: prints "ready", then
+ * one line per event, and exits after N events (default: never). */
 struct monitor_ctx {
     long long int count;        /* Events left, or -1 for unlimited. */
     unsigned long long int n_add, n_change, n_delete, n_resync;
@@ -815,6 +815,22 @@ print_event(const struct netlink_event *ev, void *ctx_)
                    ev->link->kind[0] ? ev->link->kind : "-",
                    ev->link->flags & IFF_UP ? "up" : "down",
                    ev->resync ? " (resync)" : "");
+        } else if (ev->vlans) {
+            const struct netlink_vlan_range *r = ev->vlans;
+
+            if (!r->ifindex) {
+                printf("%s vlans of every port%s\n", type,
+                       ev->resync ? " (resync)" : "");
+            } else {
+                printf("%s vlan %s %u", type, r->port[0] ? r->port : "?",
+                       r->first);
+                if (r->last != r->first) {
+                    printf("-%u", r->last);
+                }
+                printf("%s%s%s\n", r->flags & NETLINK_VLAN_PVID ? " pvid" : "",
+                       r->flags & NETLINK_VLAN_UNTAGGED ? " untagged" : "",
+                       ev->resync ? " (resync)" : "");
+            }
         } else {
             char buf[NETLINK_ADDR_BUFSIZE];
 
@@ -847,6 +863,8 @@ cmd_monitor(int argc, char *argv[])
             flags |= NETLINK_MONITOR_ADDRS;
         } else if (!strcmp(argv[i], "--replay")) {
             flags |= NETLINK_MONITOR_REPLAY;
+        } else if (!strcmp(argv[i], "--vlans")) {
+            flags |= NETLINK_MONITOR_VLANS;
         } else {
             usage_error("monitor: unknown option '%s'", argv[i]);
         }

@@ -4,7 +4,8 @@
  * The reconciler is split by responsibility:
  *
  *   reconciler.c            life cycle, configuration, scheduling (link
- *                           monitor events, retries, statistics timer) and
+ *                           and bridge VLAN events, retries, statistics
+ *                           timer) and
  *                           the pass: its order, the removal of what the
  *                           desired state no longer names, the sweep;
  *   reconciler-kview.c      the kernel's links as a pass sees them;

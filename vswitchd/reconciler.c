@@ -1,10 +1,10 @@
 /* The reconciler (see reconciler.h, and reconciler-private.h for how it is
  * split): its life cycle and configuration, the scheduling of passes (on
- * a new desired state, on link monitor events that matter, on retries of
- * failed interfaces, on request) and of statistics refreshes, and the pass
- * itself, which calls on the other files in order: bridges, interfaces,
- * removal of owned devices nobody wants, the sweep of stale state, then
- * status. */
+ * a new desired state, on link and bridge VLAN events that matter, on
+ * retries of failed interfaces, on request) and of statistics refreshes,
+ * and the pass itself, which calls on the other files in order: bridges,
+ * interfaces, removal of owned devices nobody wants, the sweep of stale
+ * state, then status. */
 #include <config.h>
 
 #include "reconciler.h"
@@ -59,7 +59,8 @@ reconciler_create(struct reconciler **rcp, char **errp)
         free(rc);
         return error;
     }
-    error = netlink_monitor_create(rc->hns, NETLINK_MONITOR_LINKS,
+    error = netlink_monitor_create(rc->hns, (NETLINK_MONITOR_LINKS
+                                             | NETLINK_MONITOR_VLANS),
                                    monitor_cb, rc, &rc->mon, errp);
     if (error) {
         netlink_ns_close(rc->hns);
@@ -168,12 +169,46 @@ link_matters(const struct reconciler *rc, const struct netlink_link *l)
                                                          l->name))));
 }
 
+/* Schedules a pass soon, merging the events of the next few
+ * milliseconds. */
+static void
+schedule_event_pass(struct reconciler *rc)
+{
+    rc->event_pass_at = MIN(rc->event_pass_at,
+                            time_msec() + EVENT_DELAY_MSEC);
+}
+
+/* The VLANs of a bridge port changed: a pass puts back those of the ports
+ * vswitchd manages (EV's ifindex is 0 if any port's may have). */
+static void
+vlan_event(struct reconciler *rc, const struct netlink_event *ev)
+{
+    const struct netlink_vlan_range *r = ev->vlans;
+    const struct netlink_link *l;
+
+    l = r->ifindex ? netlink_monitor_find_link_by_index(rc->mon, r->ifindex)
+                   : NULL;
+    if (!r->ifindex || (l && link_matters(rc, l))) {
+        VLOG_DBG("VLANs %u-%u of %s: %s, reconciling", r->first, r->last,
+                 l ? l->name : "every port",
+                 netlink_event_type_to_string(ev->type));
+        schedule_event_pass(rc);
+    }
+}
+
 static void
 monitor_cb(const struct netlink_event *ev, void *rc_)
 {
     struct reconciler *rc = rc_;
 
-    if (!ev->link || !rc->config) {
+    if (!rc->config) {
+        return;
+    }
+    if (ev->vlans) {
+        vlan_event(rc, ev);
+        return;
+    }
+    if (!ev->link) {
         return;
     }
     if (link_matters(rc, ev->link)
@@ -187,8 +222,7 @@ monitor_cb(const struct netlink_event *ev, void *rc_)
                 rp->verify = true;
             }
         }
-        rc->event_pass_at = MIN(rc->event_pass_at,
-                                time_msec() + EVENT_DELAY_MSEC);
+        schedule_event_pass(rc);
     }
 }
 

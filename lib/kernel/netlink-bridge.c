@@ -398,6 +398,46 @@ vlan_flags_from_kernel(uint16_t flags)
             | (flags & BRIDGE_VLAN_INFO_UNTAGGED ? NETLINK_VLAN_UNTAGGED : 0));
 }
 
+bool
+netlink_parse_vlan_ranges(const struct nlmsghdr *hdr,
+                          struct netlink_vlan_range **rangesp, size_t *n)
+{
+    struct netlink_array ranges = { NULL, 0, 0 };
+    const struct br_vlan_msg *bvm = NLMSG_DATA(hdr);
+    struct nlattr *a;
+    int rem;
+
+    *rangesp = NULL;
+    *n = 0;
+    if ((hdr->nlmsg_type != RTM_NEWVLAN && hdr->nlmsg_type != RTM_DELVLAN)
+        || hdr->nlmsg_len < NLMSG_LENGTH(sizeof *bvm)
+        || bvm->family != AF_BRIDGE) {
+        return false;
+    }
+    nlmsg_for_each_attr(a, (struct nlmsghdr *) hdr, sizeof *bvm, rem) {
+        struct nlattr *tb[BRIDGE_VLANDB_ENTRY_MAX + 1];
+        const struct bridge_vlan_info *v;
+        struct netlink_vlan_range *r;
+
+        if (nla_type(a) != BRIDGE_VLANDB_ENTRY
+            || nla_parse_nested(tb, BRIDGE_VLANDB_ENTRY_MAX, a, NULL) < 0
+            || !tb[BRIDGE_VLANDB_ENTRY_INFO]
+            || nla_len(tb[BRIDGE_VLANDB_ENTRY_INFO]) < (int) sizeof *v) {
+            continue;
+        }
+        v = nla_data(tb[BRIDGE_VLANDB_ENTRY_INFO]);
+        r = netlink_array_append(&ranges, sizeof *r);
+        r->ifindex = bvm->ifindex;
+        r->first = v->vid;
+        r->last = MAX(v->vid, attr_u16(tb[BRIDGE_VLANDB_ENTRY_RANGE],
+                                       v->vid));
+        r->flags = vlan_flags_from_kernel(v->flags);
+    }
+    *rangesp = ranges.elems;
+    *n = ranges.n;
+    return true;
+}
+
 struct vlan_dump_aux {
     int ifindex;                /* 0: all. */
     struct netlink_array vlans;

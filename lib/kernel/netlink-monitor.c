@@ -1,4 +1,4 @@
-/* Kernel link and address events: see netlink-monitor.h. */
+/* Kernel link, address and bridge VLAN events: see netlink-monitor.h. */
 #include <config.h>
 
 #include "netlink-monitor.h"
@@ -173,6 +173,15 @@ clear_tables(struct netlink_monitor *mon)
  * Events.
  */
 
+/* Counts EV and hands it to the callback. */
+static void
+deliver(struct netlink_monitor *mon, const struct netlink_event *ev)
+{
+    COVERAGE_INC(netlink_monitor_event);
+    mon->stats.n_events++;
+    mon->cb(ev, mon->aux);
+}
+
 static void
 notify_link(struct netlink_monitor *mon, enum netlink_event_type type,
             const struct netlink_link *link,
@@ -183,10 +192,18 @@ notify_link(struct netlink_monitor *mon, enum netlink_event_type type,
     };
 
     if (mon->flags & NETLINK_MONITOR_LINKS) {
-        COVERAGE_INC(netlink_monitor_event);
-        mon->stats.n_events++;
-        mon->cb(&ev, mon->aux);
+        deliver(mon, &ev);
     }
+}
+
+static void
+notify_vlans(struct netlink_monitor *mon, enum netlink_event_type type,
+             const struct netlink_vlan_range *vlans, bool resync)
+{
+    struct netlink_event ev = { .type = type, .resync = resync,
+                                .vlans = vlans };
+
+    deliver(mon, &ev);
 }
 
 static void
@@ -196,9 +213,7 @@ notify_addr(struct netlink_monitor *mon, enum netlink_event_type type,
     struct netlink_event ev = { .type = type, .resync = resync,
                                 .addr = addr };
 
-    COVERAGE_INC(netlink_monitor_event);
-    mon->stats.n_events++;
-    mon->cb(&ev, mon->aux);
+    deliver(mon, &ev);
 }
 
 /* Brings the table entry for LINK up to date and reports the change. */
@@ -312,6 +327,29 @@ process_msg(struct netlink_monitor *mon, const struct nlmsghdr *hdr)
         break;
     }
 
+    case RTM_NEWVLAN:
+    case RTM_DELVLAN: {
+        struct netlink_vlan_range *ranges;
+        size_t n;
+
+        if (!(mon->flags & NETLINK_MONITOR_VLANS)
+            || !netlink_parse_vlan_ranges(hdr, &ranges, &n)) {
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const struct mon_link *ml = find_link(mon, ranges[i].ifindex);
+
+            if (ml) {
+                memcpy(ranges[i].port, ml->link.name, sizeof ranges[i].port);
+            }
+            notify_vlans(mon, (hdr->nlmsg_type == RTM_NEWVLAN
+                               ? NETLINK_EVENT_ADD : NETLINK_EVENT_DELETE),
+                         &ranges[i], false);
+        }
+        free(ranges);
+        break;
+    }
+
     default:
         break;
     }
@@ -406,6 +444,12 @@ resync(struct netlink_monitor *mon)
         update_addr(mon, &s.addrs[i], true);
     }
 
+    if (mon->flags & NETLINK_MONITOR_VLANS) {
+        struct netlink_vlan_range any = { .ifindex = 0 };
+
+        notify_vlans(mon, NETLINK_EVENT_CHANGE, &any, true);
+    }
+
     VLOG_INFO("%s: resynchronized after netlink overflow (%llu changes "
               "found)", netlink_ns_describe(mon->ns),
               mon->stats.n_events - n_events);
@@ -439,6 +483,12 @@ netlink_monitor_create(struct netlink_ns *ns, unsigned int flags,
     if (!nlerr && flags & NETLINK_MONITOR_ADDRS) {
         nlerr = nl_socket_add_memberships(sock, RTNLGRP_IPV4_IFADDR,
                                           RTNLGRP_IPV6_IFADDR, 0);
+    }
+    if (!nlerr && flags & NETLINK_MONITOR_VLANS
+        && nl_socket_add_memberships(sock, RTNLGRP_BRVLAN, 0) < 0) {
+        VLOG_WARN_RL(&rl, "%s: kernel sends no bridge VLAN events "
+                     "(RTNLGRP_BRVLAN): VLAN changes made by others go "
+                     "unnoticed", netlink_ns_describe(ns));
     }
     if (!nlerr) {
         nlerr = nl_socket_set_nonblocking(sock);

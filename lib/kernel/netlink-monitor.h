@@ -1,11 +1,12 @@
-/* Kernel link and address events of one network namespace, delivered
- * through the reactor.
+/* Kernel link, address and bridge VLAN events of one network namespace,
+ * delivered through the reactor.
  *
  * A monitor opens its own rtnetlink socket inside the namespace of a
  * netlink_ns handle, subscribes to RTNLGRP_LINK (and, if asked, the IPv4
- * and IPv6 address groups), and keeps a table of the links and addresses it
- * knows.  netlink_monitor_run() reads the pending notifications without
- * blocking and calls the callback once per real change:
+ * and IPv6 address groups and RTNLGRP_BRVLAN), and keeps a table of the
+ * links and addresses it knows.  netlink_monitor_run() reads the pending
+ * notifications without blocking and calls the callback once per real
+ * link or address change:
  *
  *   ADD      a link or address appeared,
  *   CHANGE   a link's name, flags, operstate, MTU, MAC, master, alias,
@@ -15,11 +16,20 @@
  *   DELETE   it went away (for a link, also when it moved to another
  *            namespace).
  *
+ * and once per range of bridge VLANs in a notification (the kernel's
+ * RTM_NEWVLAN and RTM_DELVLAN, which it sends for changes through either
+ * of its VLAN interfaces; the monitor keeps no table of VLANs):
+ *
+ *   ADD      VLANs were added to a bridge port, or their flags changed,
+ *   DELETE   VLANs were removed.
+ *
  * Overflow: if the kernel drops notifications because the socket's
  * receive buffer is full (ENOBUFS), the monitor logs it, discards what is
  * queued, dumps the current links and addresses and synthesizes the ADD,
  * CHANGE and DELETE events that bring the caller from the state it last saw
  * to the current one (with 'resync' set), so no change is silently lost.
+ * VLANs, which it does not track, get one CHANGE event with 'resync' set
+ * and ifindex 0: any port's VLANs may have changed.
  *
  * Usage in a main loop:
  *
@@ -49,14 +59,19 @@ struct netlink_event {
     bool resync;                /* Synthesized by a resynchronization. */
 
     /* Link event: 'link' is the new state (for DELETE, the last one known),
-     * 'old_link' the previous state for CHANGE (else NULL).  NULL for an
-     * address event. */
+     * 'old_link' the previous state for CHANGE (else NULL).  NULL for
+     * other events.  Exactly one of 'link', 'addr' and 'vlans' is
+     * nonnull. */
     const struct netlink_link *link;
     const struct netlink_link *old_link;
 
     /* Address event ('ifname' filled in if the monitor knows the link),
-     * NULL for a link event. */
+     * else NULL. */
     const struct netlink_addr *addr;
+
+    /* Bridge VLAN event ('port' filled in if the monitor knows the link;
+     * for the bridge's own VLANs, the bridge), else NULL. */
+    const struct netlink_vlan_range *vlans;
 };
 
 /* Callback: the pointers in EVENT are valid only during the call.  It may
@@ -70,6 +85,9 @@ typedef void netlink_monitor_cb(const struct netlink_event *event,
 #define NETLINK_MONITOR_ADDRS  (1u << 1) /* IPv4 and IPv6 address events. */
 #define NETLINK_MONITOR_REPLAY (1u << 2) /* First run reports what exists
                                           * at creation as ADD events. */
+#define NETLINK_MONITOR_VLANS  (1u << 3) /* Bridge VLAN events (kernels
+                                          * since 5.9; older ones, without
+                                          * RTNLGRP_BRVLAN, send none). */
 
 struct netlink_monitor;
 

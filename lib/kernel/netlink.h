@@ -409,6 +409,23 @@ bool netlink_parse_link(const struct nlmsghdr *, struct netlink_link *link);
  * 'ifname').  Returns true if successful. */
 bool netlink_parse_addr(const struct nlmsghdr *, struct netlink_addr *addr);
 
+/* VLANs FIRST to LAST of bridge port (or bridge) IFINDEX, as a bridge VLAN
+ * notification reports them. */
+struct netlink_vlan_range {
+    int ifindex;
+    char port[IFNAMSIZ];        /* Not filled in by the parser. */
+    uint16_t first, last;
+    unsigned int flags;         /* NETLINK_VLAN_* (RTM_NEWVLAN only). */
+};
+
+/* Parses an RTM_NEWVLAN or RTM_DELVLAN message (group RTNLGRP_BRVLAN) into
+ * an array of its VLAN ranges in *RANGESP (the caller frees it), and their
+ * number in *N.  Returns true if successful (possibly with no ranges: the
+ * message may carry only global VLAN options). */
+bool netlink_parse_vlan_ranges(const struct nlmsghdr *,
+                               struct netlink_vlan_range **rangesp,
+                               size_t *n);
+
 /* Opens a new libnl socket for rtnetlink inside NS, with its fd
  * close-on-exec, storing it in *SOCKP (the caller destroys it with
  * nl_socket_free()). */
